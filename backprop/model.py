@@ -1,0 +1,385 @@
+"""``Sequential``: a stack of layers trained the way Keras trains it.
+
+High level, as in Keras:    model.compile(...); model.fit(X, y); model.predict(X)
+Low level, for the lessons: out = model.forward(X, training=True)
+                            dx = model.backward(dout)      # fills model.grads
+                            loss = model.train_step(X, y)   # forward, backward, update
+
+``model.params`` and ``model.grads`` map names such as "dense/W" or "dense_1/b"
+to the live arrays, so a lesson or a widget can show each number as it changes.
+The model's ``seed`` decides every initial weight, dropout mask and shuffle.
+"""
+import time
+import warnings
+
+import numpy as np
+
+from . import losses, metrics as metrics_module, optimizers
+from .callbacks import Callback, History
+from .layers import Dense, Layer
+from .validation import (check_array, check_choice, check_int, check_number, check_same_length,
+                         describe)
+
+
+class DivergenceWarning(UserWarning):
+    """fit stopped because the loss or a weight stopped being a finite number."""
+
+
+class Sequential:
+    def __init__(self, layers=None, seed=None, dtype="float64", name="sequential"):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise TypeError(f"seed must be None or a non-negative integer, got {describe(seed)}")
+        self.dtype = np.dtype(check_choice(str(np.dtype(dtype)) if _is_dtype(dtype) else dtype,
+                                           "dtype", ("float64", "float32")))
+        self.seed, self.name = seed, name
+        init_seq, shuffle_seq = np.random.SeedSequence(seed).spawn(2)
+        self._init_seq = init_seq
+        self._shuffle_rng = np.random.default_rng(shuffle_seq)
+        self.layers, self._params, self._grads = [], {}, {}
+        self.input_dim = None
+        self.optimizer = self.loss = None
+        self.metrics = []
+        self.stop_training = False
+        if layers is not None:
+            if not isinstance(layers, (list, tuple)):
+                raise TypeError(f"layers must be a list of layers, got {describe(layers)}")
+            for layer in layers:
+                self.add(layer)
+
+    # ---- building ---------------------------------------------------------------
+    def add(self, layer):
+        """Append a layer; it gets a unique name ("dense", "dense_1", ...) if it has none."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layer must be a backprop layer (Dense, Activation, Dropout, "
+                            f"BatchNormalization), got {describe(layer)}")
+        if any(layer is other for other in self.layers):
+            raise ValueError(f"layer {layer.name!r} is already in this model")
+        taken = {other.name for other in self.layers}
+        if layer.name is None:
+            layer.name = layer.kind
+            n = 0
+            while layer.name in taken:
+                n += 1
+                layer.name = f"{layer.kind}_{n}"
+        elif layer.name in taken:
+            raise ValueError(f"layer name {layer.name!r} is already used in this model")
+        self.layers.append(layer)
+        if self.built:
+            self._build_layer(layer, self.layers[-2].units_out if len(self.layers) > 1 else self.input_dim)
+
+    @property
+    def built(self):
+        return self.input_dim is not None
+
+    def build(self, input_dim=None):
+        """Create every weight; ``input_dim`` defaults to the first layer's input_shape."""
+        if input_dim is None:
+            if not self.layers or self.layers[0].input_shape is None:
+                raise ValueError("input_dim is needed: give the first layer input_shape=(D,) or call fit/forward")
+            input_dim = self.layers[0].input_shape[0]
+        self.input_dim = check_int(input_dim, "input_dim", low=1)
+        dim = self.input_dim
+        for layer in self.layers:
+            dim = self._build_layer(layer, dim)
+
+    def _build_layer(self, layer, input_dim):
+        rng = np.random.default_rng(self._init_seq.spawn(1)[0]) if layer.seed is None else None
+        out = layer.build(input_dim, rng=rng, dtype=self.dtype)
+        for key in layer.params:
+            self._params[f"{layer.name}/{key}"] = layer.params[key]
+            self._grads[f"{layer.name}/{key}"] = layer.grads[key]
+        return out
+
+    @property
+    def params(self):
+        """{"dense/W": array, ...}: the trainable arrays themselves (not copies)."""
+        self._require_built()
+        return self._params
+
+    @property
+    def grads(self):
+        """{"dense/W": array, ...}: dL/dparam after the last backward, same keys as params."""
+        self._require_built()
+        return self._grads
+
+    def _require_built(self):
+        if not self.built:
+            if self.layers and self.layers[0].input_shape is not None:
+                self.build()
+            else:
+                raise RuntimeError("the model has no weights yet: give the first layer input_shape=(D,), "
+                                   "or call build(D), forward or fit first")
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+        """Choose the optimizer, the loss and the metrics (objects or Keras names)."""
+        if loss is None:
+            raise ValueError(f"loss must be given, one of {sorted(losses.NAMES)} or a Loss object")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = losses.get(loss)
+        if metrics is not None and not isinstance(metrics, (list, tuple)):
+            raise TypeError(f"metrics must be a list of names such as ['accuracy'], got {describe(metrics)}")
+        self.metrics = [metrics_module.get(m, self.loss.name) for m in (metrics or [])]
+
+    # ---- forward and backward -------------------------------------------------------
+    def _check_X(self, X, name="X"):
+        X = check_array(X, name, ndim=2, dtype=self.dtype)
+        if not self.built:
+            self.build(X.shape[1] if not self.layers or self.layers[0].input_shape is None else None)
+        if X.shape[1] != self.input_dim:
+            raise ValueError(f"{name} must have {self.input_dim} features (shape (N, {self.input_dim})), "
+                             f"got shape {X.shape}")
+        return X
+
+    def forward(self, X, training=False):
+        """X: (N, D) -> the last layer's output (N, K); caches for backward."""
+        return self._forward(self._check_X(X), training)
+
+    def _forward(self, X, training):
+        out = X
+        for layer in self.layers:
+            out = layer.forward(out, training=training)
+        return out
+
+    def backward(self, dout):
+        """dout = dL/d(output) (N, K) -> dL/dX (N, D); fills every layer's grads."""
+        if not self.layers:
+            raise RuntimeError("the model has no layers")
+        return self._backward(dout, len(self.layers), need_dx=True)
+
+    def _backward(self, dout, upto, need_dx):
+        """Backward through layers[:upto], top down; the first layer's dx only if asked."""
+        for layer in self.layers[upto - 1:0:-1]:
+            dout = layer.backward(dout)
+        first = self.layers[0]
+        if isinstance(first, Dense):
+            return first.backward(dout, need_dx=need_dx)   # skipping dx saves a matrix product
+        return first.backward(dout)
+
+    def _fused_output(self):
+        """True when the loss gives dL/dz directly: sigmoid or softmax output with cross-entropy."""
+        last = self.layers[-1] if self.layers else None
+        return (isinstance(last, Dense) and self.loss.pairs_with is not None
+                and not self.loss.from_logits and last.activation.name == self.loss.pairs_with)
+
+    def compute_gradients(self, X, y, training=True):
+        """Forward, loss and backward on (X, y) without updating: fills grads, returns the loss.
+
+        The loss includes the regularization penalties, as Keras reports it.
+        """
+        self._require_compiled()
+        X = self._check_X(X)
+        y = check_array(y, "y", ndim=(1, 2))
+        check_same_length(X, y, "X", "y")
+        return self._gradients(X, y, training)[0]
+
+    def _gradients(self, X, y, training):
+        out = self._forward(X, training)
+        y = self.loss._check_targets(y, out)
+        value = self.loss.forward(y, out)
+        if self._fused_output():
+            last = self.layers[-1]
+            dz = self.loss.logits_gradient(y, last._cache[1])      # (p - y) / N, no division by p(1-p)
+            dout = last.backward_from_logits(dz, need_dx=len(self.layers) > 1)
+            self._backward(dout, len(self.layers) - 1, need_dx=False)
+        else:
+            self._backward(self.loss.grad(y, out), len(self.layers), need_dx=False)
+        return value + self._penalty(), out, y
+
+    def _penalty(self):
+        return sum(layer.penalty() for layer in self.layers)
+
+    def train_step(self, X, y):
+        """One step of gradient descent on the batch (X, y); returns its loss (before the step)."""
+        value = self.compute_gradients(X, y)
+        self.optimizer.apply(self._params, self._grads)
+        return value
+
+    def _require_compiled(self):
+        if self.loss is None:
+            raise RuntimeError("call compile(optimizer=..., loss=...) first")
+
+    # ---- training ---------------------------------------------------------------------
+    def fit(self, x, y, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True):
+        """Train for ``epochs`` passes over (x, y) in mini-batches; returns a History.
+
+        As in Keras: batch_size defaults to 32 and the last partial batch is used;
+        validation_split holds out the LAST fraction of the data (before shuffling);
+        verbose 1 or "auto" prints one line per epoch, 0 prints nothing. If the loss
+        or a weight stops being finite, fit stops, warns (DivergenceWarning) and
+        marks the History as diverged.
+        """
+        self._require_compiled()
+        X = self._check_X(x, "x")
+        y = check_array(y, "y", ndim=(1, 2))
+        check_same_length(X, y, "x", "y")
+        batch_size = 32 if batch_size is None else check_int(batch_size, "batch_size", low=1)
+        epochs = check_int(epochs, "epochs", low=0)
+        verbose = 1 if verbose == "auto" else check_int(verbose, "verbose", low=0, high=2)
+        if not isinstance(shuffle, bool):
+            raise TypeError(f"shuffle must be True or False, got {describe(shuffle)}")
+        X, y, val = self._split_validation(X, y, validation_split, validation_data)
+        history = History()
+        callbacks = self._callbacks(callbacks, history)
+        self.stop_training = False
+        for cb in callbacks:
+            cb.on_train_begin()
+        for epoch in range(epochs):
+            for cb in callbacks:
+                cb.on_epoch_begin(epoch)
+            start = time.perf_counter()
+            logs, batches = self._run_epoch(X, y, batch_size, shuffle)
+            if val is not None and np.isfinite(logs["loss"]):
+                logs.update({f"val_{k}": v for k, v in self._evaluate_logs(*val).items()})
+            if not self._finite(logs):
+                self._report_divergence(history, epoch, epochs, logs)
+                break
+            for cb in callbacks:
+                cb.on_epoch_end(epoch, logs)
+            if verbose:
+                shown = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+                print(f"Epoch {epoch + 1}/{epochs} - {batches} batches - "
+                      f"{time.perf_counter() - start:.2f}s - {shown}", flush=True)
+            if self.stop_training:
+                break
+        for cb in callbacks:
+            cb.on_train_end()
+        return history
+
+    def _split_validation(self, X, y, validation_split, validation_data):
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise TypeError(f"validation_data must be a tuple (x_val, y_val), got {describe(validation_data)}")
+            Xv = self._check_X(validation_data[0], "validation_data[0]")
+            yv = check_array(validation_data[1], "validation_data[1]", ndim=(1, 2))
+            check_same_length(Xv, yv, "validation_data[0]", "validation_data[1]")
+            return X, y, (Xv, yv)
+        split = check_number(validation_split, "validation_split", low=0.0, high=1.0, high_open=True)
+        if split == 0.0:
+            return X, y, None
+        n_val = int(len(X) * split)
+        if n_val == 0 or n_val == len(X):
+            raise ValueError(f"validation_split {split} leaves no samples for "
+                             f"{'validation' if n_val == 0 else 'training'} with {len(X)} samples")
+        return X[:-n_val], y[:-n_val], (X[-n_val:], y[-n_val:])
+
+    def _callbacks(self, callbacks, history):
+        callbacks = list(callbacks or [])
+        for cb in callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(f"callbacks must be Callback objects, got {describe(cb)}")
+        callbacks.append(history)
+        for cb in callbacks:
+            cb.set_model(self)
+        return callbacks
+
+    def _run_epoch(self, X, y, batch_size, shuffle):
+        """One pass over the data; returns the epoch's mean loss and metrics, and the batch count."""
+        N = len(X)
+        order = self._shuffle_rng.permutation(N) if shuffle else np.arange(N)
+        totals = {"loss": 0.0, **{name: 0.0 for name, _ in self.metrics}}
+        batches = 0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # divergence is reported below
+            for start in range(0, N, batch_size):
+                idx = order[start:start + batch_size]
+                value, out, yb = self._gradients(X[idx], y[idx], training=True)
+                batches += 1
+                totals["loss"] += value * len(idx)
+                if not np.isfinite(value):
+                    break
+                for name, fn in self.metrics:
+                    totals[name] += fn(yb, out) * len(idx)
+                self.optimizer.apply(self._params, self._grads)
+        seen = min(N, batches * batch_size)
+        return {k: v / seen for k, v in totals.items()}, batches
+
+    def _finite(self, logs):
+        return (all(np.isfinite(v) for v in logs.values())
+                and all(np.all(np.isfinite(w)) for w in self._params.values()))
+
+    def _report_divergence(self, history, epoch, epochs, logs):
+        history.diverged, history.diverged_epoch = True, epoch + 1
+        lr = self.optimizer.learning_rate
+        warnings.warn(f"fit stopped in epoch {epoch + 1}/{epochs}: the training diverged (loss "
+                      f"{logs['loss']:.4g}, or a weight is no longer a finite number). The learning "
+                      f"rate ({lr:g}) is probably too large: try {lr / 10:g}.", DivergenceWarning, stacklevel=3)
+
+    # ---- using the model ------------------------------------------------------------------
+    def predict(self, x, batch_size=None, verbose=0):
+        """x: (N, D) -> outputs (N, K), in inference mode (no dropout, moving BN statistics)."""
+        X = self._check_X(x, "x")
+        if batch_size is None:
+            return self._forward(X, training=False)
+        batch_size = check_int(batch_size, "batch_size", low=1)
+        return np.concatenate([self._forward(X[i:i + batch_size], training=False)
+                               for i in range(0, len(X), batch_size)])
+
+    def evaluate(self, x, y, batch_size=None, verbose=0, return_dict=False):
+        """The loss (with penalties) and metrics on (x, y): a float, or [loss, metric, ...]."""
+        self._require_compiled()
+        X = self._check_X(x, "x")
+        y = check_array(y, "y", ndim=(1, 2))
+        check_same_length(X, y, "x", "y")
+        logs = self._evaluate_logs(X, y)
+        if return_dict:
+            return logs
+        return logs["loss"] if not self.metrics else list(logs.values())
+
+    def _evaluate_logs(self, X, y):
+        out = self._forward(X, training=False)
+        y = self.loss._check_targets(y, out)
+        logs = {"loss": self.loss.forward(y, out) + self._penalty()}
+        logs.update({name: fn(y, out) for name, fn in self.metrics})
+        return logs
+
+    def summary(self, print_fn=print):
+        """Print each layer's name, output shape and number of parameters, as Keras does."""
+        self._require_built()
+        rows = [(f"{layer.name} ({type(layer).__name__})", f"(None, {layer.units_out})",
+                 f"{layer.count_params():,}") for layer in self.layers]
+        trainable = sum(v.size for v in self._params.values())
+        total = sum(layer.count_params() for layer in self.layers)
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in
+                  enumerate(("Layer (type)", "Output Shape", "Param #"))]
+        line = "  ".join(h.ljust(w) for h, w in zip(("Layer (type)", "Output Shape", "Param #"), widths))
+        text = [f'Model: "{self.name}"', line, "=" * len(line)]
+        text += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        text += ["=" * len(line), f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+                 f"Non-trainable params: {total - trainable:,}"]
+        print_fn("\n".join(text))
+
+    def count_params(self):
+        self._require_built()
+        return sum(layer.count_params() for layer in self.layers)
+
+    def get_weights(self):
+        """Copies of every weight, layer by layer: [W1, b1, W2, b2, ...] (Keras's order)."""
+        self._require_built()
+        return [w for layer in self.layers for w in layer.get_weights()]
+
+    def set_weights(self, weights):
+        """Set every weight from a list shaped like get_weights()'s (checked before any change)."""
+        self._require_built()
+        sizes = [len(layer.get_weights()) for layer in self.layers]
+        if not isinstance(weights, (list, tuple)) or len(weights) != sum(sizes):
+            raise ValueError(f"weights must be a list of {sum(sizes)} arrays with shapes "
+                             f"{[w.shape for w in self.get_weights()]}, got {describe(weights)}")
+        expected = self.get_weights()
+        for i, (w, e) in enumerate(zip(weights, expected)):
+            if np.shape(w) != e.shape:
+                raise ValueError(f"weights[{i}] must have shape {e.shape}, got {np.shape(w)}")
+        start = 0
+        for layer, n in zip(self.layers, sizes):
+            layer.set_weights(list(weights[start:start + n]))
+            start += n
+
+    def __repr__(self):
+        return f"Sequential({[repr(layer) for layer in self.layers]}, seed={self.seed})"
+
+
+def _is_dtype(dtype):
+    try:
+        np.dtype(dtype)
+        return True
+    except TypeError:
+        return False

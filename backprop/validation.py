@@ -1,0 +1,100 @@
+"""Argument checks shared by every public function of the engine.
+
+Each check either returns a clean value or raises a ``ValueError``/``TypeError``
+whose message names the argument, what was expected and what came, before any
+work is done. Keeping them in one place keeps the wording the same everywhere.
+"""
+import numbers
+
+import numpy as np
+
+
+def describe(value):
+    """A short description of ``value`` for error messages: type, and shape if any."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of length {len(value)}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def check_array(value, name, ndim=None, dtype=None, finite=True):
+    """Return ``value`` as a numpy float array, checked.
+
+    ndim: an int or a tuple of allowed numbers of dimensions (None: any).
+    dtype: the float dtype to convert to (None keeps a float dtype, else float64).
+    finite: refuse NaN and infinity.
+    """
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise TypeError(f"{name} must be an array of numbers, got {describe(value)}")
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as err:
+        raise TypeError(f"{name} must be an array of numbers, got {describe(value)} ({err})") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must be an array of numbers, got {describe(value)} with dtype {arr.dtype}")
+    if dtype is None:
+        dtype = arr.dtype if np.issubdtype(arr.dtype, np.floating) else np.float64
+    arr = arr.astype(dtype, copy=False)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(str(n) for n in allowed)
+            raise ValueError(f"{name} must have {want} dimensions, got shape {arr.shape}")
+    if finite and not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} must contain only finite numbers, got {bad} NaN or infinite value(s)")
+    return arr
+
+
+def check_number(value, name, low=None, high=None, low_open=False, high_open=False):
+    """Return ``value`` as a float in [low, high] (open ends where asked)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if low is not None and (value < low or (low_open and value == low)):
+        sign = ">" if low_open else ">="
+        raise ValueError(f"{name} must be {sign} {low}, got {value}")
+    if high is not None and (value > high or (high_open and value == high)):
+        sign = "<" if high_open else "<="
+        raise ValueError(f"{name} must be {sign} {high}, got {value}")
+    return value
+
+
+def check_int(value, name, low=None, high=None):
+    """Return ``value`` as an int in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {describe(value)}")
+    value = int(value)
+    if low is not None and value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {high}, got {value}")
+    return value
+
+
+def check_choice(value, name, choices):
+    """Return ``value`` if it is one of ``choices`` (strings), naming them all if not."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {sorted(choices)}, got {describe(value)}")
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; expected one of {sorted(choices)}")
+    return value
+
+
+def check_seed(seed, name="seed"):
+    """Return a ``numpy.random.Generator`` for an int seed, a Generator, or None."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)  # default_rng(Generator) returns it unchanged
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise TypeError(f"{name} must be None, a non-negative integer or a numpy Generator, got {describe(seed)}")
+    return np.random.default_rng(int(seed))
+
+
+def check_same_length(a, b, name_a, name_b):
+    """Raise if two arrays do not have the same number of samples (first axis)."""
+    if len(a) != len(b):
+        raise ValueError(f"{name_a} and {name_b} must have the same number of samples, "
+                         f"got {len(a)} and {len(b)}")
