@@ -1,0 +1,128 @@
+"""What every Backprop Lab app shares: one figure, one root box, controls by name.
+
+An app is built in three parts (the ipywidgets tutorial's split):
+- model: backprop objects plus a little state; all math comes from ``backprop``;
+- view: one Matplotlib figure made once, updated in place (``set_data``) and
+  redrawn with ``draw_idle``; the figure lives on ipympl's canvas, so the app works
+  whatever ``%matplotlib`` backend the notebook chose (no pyplot involved);
+- controls: ipywidgets built in one place and wired with ``observe(..., "value")``.
+
+``App`` gives the common surface: ``app.fig``, ``app.ui``, ``app.controls``, a status
+line where any exception raised in a callback is shown (never lost), and
+``throttled`` so a dragged slider redraws at most every ``interval`` seconds and
+always ends on its last value (no queue of stale frames).
+"""
+import asyncio
+import functools
+import html
+import time
+import traceback
+
+import ipywidgets as ipw
+from matplotlib.figure import Figure
+
+try:        # ipympl's canvas is an ipywidget: the figure sits inside the app's box
+    from ipympl.backend_nbagg import Canvas, FigureManager
+except ImportError:         # pragma: no cover - ipympl is a dependency; Agg keeps tests alive without it
+    Canvas = FigureManager = None
+
+
+def make_figure(figsize=(8, 4), **kwargs):
+    """A Figure on ipympl's canvas (toolbar and header hidden), not registered with pyplot."""
+    fig = Figure(figsize=figsize, **kwargs)
+    if Canvas is not None:
+        canvas = Canvas(fig)
+        FigureManager(canvas, 0)
+        canvas.toolbar_visible = False
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.resizable = False
+    return fig
+
+
+class App:
+    """Base class of the apps: subclasses build ``fig``, ``controls`` and ``ui``.
+
+    Subclasses call ``self._init_status()`` before wiring callbacks, wrap every
+    callback with ``self.guard`` (or ``self.throttled``), and put ``self.status``
+    somewhere in ``self.ui``.
+    """
+
+    fig = None
+    ui = None
+
+    def _init_status(self):
+        self.controls = {}
+        self.status = ipw.HTML(value="", layout=ipw.Layout(min_height="1.5em"))
+        self.last_error = None
+
+    def guard(self, fn):
+        """Wrap a callback so an exception is shown in the app instead of lost in a log."""
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                result = fn(*args, **kwargs)
+            except Exception as err:      # noqa: BLE001 - a callback must never die silently
+                self.show_error(err)
+                return None
+            return result
+        return wrapper
+
+    def show_error(self, err):
+        self.last_error = err
+        detail = html.escape("".join(traceback.format_exception_only(type(err), err)).strip())
+        self.status.value = (f"<span style='color:#b00020'><b>Error:</b> {detail}</span>")
+
+    def show_message(self, text, color="#333"):
+        """Put a short line in the status area (HTML-escaped)."""
+        self.status.value = f"<span style='color:{color}'>{html.escape(text)}</span>"
+
+    def throttled(self, fn, interval=0.05):
+        """A guarded version of ``fn`` that runs at most once per ``interval`` seconds.
+
+        Calls that come too soon are not queued: one trailing call is scheduled on the
+        kernel's event loop, and it runs with whatever the controls hold by then. With
+        no running event loop (plain scripts, tests) every call runs at once.
+        """
+        fn = self.guard(fn)
+        state = {"last": 0.0, "pending": None}
+
+        def fire():
+            state["pending"] = None
+            state["last"] = time.monotonic()
+            fn()
+
+        def wrapper(*_):
+            wait = interval - (time.monotonic() - state["last"])
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            if wait <= 0 or loop is None:
+                if state["pending"] is not None:
+                    state["pending"].cancel()
+                fire()
+            elif state["pending"] is None:
+                state["pending"] = loop.call_later(wait, fire)
+        return wrapper
+
+    def redraw(self):
+        self.fig.canvas.draw_idle()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.ui._repr_mimebundle_(**kwargs)
+
+    def close(self):
+        """Close the widgets (for notebooks that open many apps)."""
+        self.ui.close()
+
+
+def figure_widget(fig):
+    """The widget that shows ``fig``: ipympl's canvas, or an Output as a fallback."""
+    if isinstance(fig.canvas, ipw.DOMWidget):
+        return fig.canvas
+    out = ipw.Output()
+    with out:
+        from IPython.display import display
+        display(fig)
+    return out
