@@ -163,6 +163,12 @@ def regression(kind="sine", n=100, noise=0.1, seed=None):
     return x[:, None], y[:, None]
 
 
+def regression_curve(kind, x):
+    """The noise-free curve behind ``regression(kind)``: y of the same shape as x."""
+    check_choice(kind, "kind", REGRESSION_KINDS)
+    return _CURVES[kind](check_array(x, "x"))
+
+
 # --------------------------------------------------------------------------
 # Splitting and encoding
 # --------------------------------------------------------------------------

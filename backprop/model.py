@@ -66,6 +66,8 @@ class Sequential:
         self.layers.append(layer)
         if self.built:
             self._build_layer(layer, self.layers[-2].units_out if len(self.layers) > 1 else self.input_dim)
+        elif len(self.layers) == 1 and layer.input_shape is not None:
+            self.build()        # as in Keras: an input_shape makes the weights right away
 
     @property
     def built(self):
@@ -83,12 +85,18 @@ class Sequential:
             dim = self._build_layer(layer, dim)
 
     def _build_layer(self, layer, input_dim):
-        rng = np.random.default_rng(self._init_seq.spawn(1)[0]) if layer.seed is None else None
-        out = layer.build(input_dim, rng=rng, dtype=self.dtype)
+        if layer.built and (layer.input_dim, layer.dtype) == (input_dim, self.dtype):
+            out = layer.units_out           # a layer built (and maybe trained) on its own keeps its weights
+        else:
+            out = self._new_weights(layer, input_dim)
         for key in layer.params:
             self._params[f"{layer.name}/{key}"] = layer.params[key]
             self._grads[f"{layer.name}/{key}"] = layer.grads[key]
         return out
+
+    def _new_weights(self, layer, input_dim):
+        rng = np.random.default_rng(self._init_seq.spawn(1)[0]) if layer.seed is None else None
+        return layer.build(input_dim, rng=rng, dtype=self.dtype)
 
     @property
     def params(self):
@@ -168,8 +176,7 @@ class Sequential:
         """
         self._require_compiled()
         X = self._check_X(X)
-        y = check_array(y, "y", ndim=(1, 2))
-        check_same_length(X, y, "X", "y")
+        y = self._check_y(y, X)
         return self._gradients(X, y, training)[0]
 
     def _gradients(self, X, y, training):
@@ -180,7 +187,8 @@ class Sequential:
             last = self.layers[-1]
             dz = self.loss.logits_gradient(y, last._cache[1])      # (p - y) / N, no division by p(1-p)
             dout = last.backward_from_logits(dz, need_dx=len(self.layers) > 1)
-            self._backward(dout, len(self.layers) - 1, need_dx=False)
+            if len(self.layers) > 1:            # a one-layer model is done here
+                self._backward(dout, len(self.layers) - 1, need_dx=False)
         else:
             self._backward(self.loss.grad(y, out), len(self.layers), need_dx=False)
         return value + self._penalty(), out, y
@@ -193,6 +201,13 @@ class Sequential:
         value = self.compute_gradients(X, y)
         self.optimizer.apply(self._params, self._grads)
         return value
+
+    def _check_y(self, y, X, name="y", x_name="x"):
+        """y checked against X and the loss (labels in range, ...) before any work is done."""
+        y = check_array(y, name, ndim=(1, 2))
+        check_same_length(X, y, x_name, name)
+        self.loss._check_targets(y, np.zeros((len(y), self.layers[-1].units_out), self.dtype))
+        return y
 
     def _require_compiled(self):
         if self.loss is None:
@@ -211,8 +226,7 @@ class Sequential:
         """
         self._require_compiled()
         X = self._check_X(x, "x")
-        y = check_array(y, "y", ndim=(1, 2))
-        check_same_length(X, y, "x", "y")
+        y = self._check_y(y, X)
         batch_size = 32 if batch_size is None else check_int(batch_size, "batch_size", low=1)
         epochs = check_int(epochs, "epochs", low=0)
         verbose = 1 if verbose == "auto" else check_int(verbose, "verbose", low=0, high=2)
@@ -230,7 +244,8 @@ class Sequential:
             start = time.perf_counter()
             logs, batches = self._run_epoch(X, y, batch_size, shuffle)
             if val is not None and np.isfinite(logs["loss"]):
-                logs.update({f"val_{k}": v for k, v in self._evaluate_logs(*val).items()})
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # reported below
+                    logs.update({f"val_{k}": v for k, v in self._evaluate_logs(*val).items()})
             if not self._finite(logs):
                 self._report_divergence(history, epoch, epochs, logs)
                 break
@@ -251,9 +266,7 @@ class Sequential:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError(f"validation_data must be a tuple (x_val, y_val), got {describe(validation_data)}")
             Xv = self._check_X(validation_data[0], "validation_data[0]")
-            yv = check_array(validation_data[1], "validation_data[1]", ndim=(1, 2))
-            check_same_length(Xv, yv, "validation_data[0]", "validation_data[1]")
-            return X, y, (Xv, yv)
+            return X, y, (Xv, self._check_y(validation_data[1], Xv, "validation_data[1]", "validation_data[0]"))
         split = check_number(validation_split, "validation_split", low=0.0, high=1.0, high_open=True)
         if split == 0.0:
             return X, y, None
@@ -282,13 +295,13 @@ class Sequential:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # divergence is reported below
             for start in range(0, N, batch_size):
                 idx = order[start:start + batch_size]
-                value, out, yb = self._gradients(X[idx], y[idx], training=True)
+                value, out, _ = self._gradients(X[idx], y[idx], training=True)
                 batches += 1
                 totals["loss"] += value * len(idx)
                 if not np.isfinite(value):
                     break
                 for name, fn in self.metrics:
-                    totals[name] += fn(yb, out) * len(idx)
+                    totals[name] += fn(y[idx], out) * len(idx)
                 self.optimizer.apply(self._params, self._grads)
         seen = min(N, batches * batch_size)
         return {k: v / seen for k, v in totals.items()}, batches
@@ -318,8 +331,7 @@ class Sequential:
         """The loss (with penalties) and metrics on (x, y): a float, or [loss, metric, ...]."""
         self._require_compiled()
         X = self._check_X(x, "x")
-        y = check_array(y, "y", ndim=(1, 2))
-        check_same_length(X, y, "x", "y")
+        y = self._check_y(y, X)
         logs = self._evaluate_logs(X, y)
         if return_dict:
             return logs
@@ -327,9 +339,8 @@ class Sequential:
 
     def _evaluate_logs(self, X, y):
         out = self._forward(X, training=False)
-        y = self.loss._check_targets(y, out)
-        logs = {"loss": self.loss.forward(y, out) + self._penalty()}
-        logs.update({name: fn(y, out) for name, fn in self.metrics})
+        logs = {"loss": self.loss.forward(self.loss._check_targets(y, out), out) + self._penalty()}
+        logs.update({name: fn(y, out) for name, fn in self.metrics})   # metrics take y as given
         return logs
 
     def summary(self, print_fn=print):
@@ -365,9 +376,10 @@ class Sequential:
             raise ValueError(f"weights must be a list of {sum(sizes)} arrays with shapes "
                              f"{[w.shape for w in self.get_weights()]}, got {describe(weights)}")
         expected = self.get_weights()
+        weights = [check_array(w, f"weights[{i}]") for i, w in enumerate(weights)]
         for i, (w, e) in enumerate(zip(weights, expected)):
-            if np.shape(w) != e.shape:
-                raise ValueError(f"weights[{i}] must have shape {e.shape}, got {np.shape(w)}")
+            if w.shape != e.shape:
+                raise ValueError(f"weights[{i}] must have shape {e.shape}, got {w.shape}")
         start = 0
         for layer, n in zip(self.layers, sizes):
             layer.set_weights(list(weights[start:start + n]))

@@ -190,7 +190,7 @@ class RegularizationExplorer(App):
         xs = np.linspace(*X_RANGE, GRID_1D)
         self._grid_1d = xs[:, None]
         # the function the data were drawn from (datasets' own definition)
-        ax_c.plot(xs, datasets._CURVES[REGRESSION["kind"]](xs), "k--", lw=1.2, label="true function sin(πx)")
+        ax_c.plot(xs, datasets.regression_curve(REGRESSION["kind"], xs), "k--", lw=1.2, label="true function sin(πx)")
         ax_c.scatter(Xv[:, 0], yv[:, 0], s=14, facecolors="none", edgecolors="C1", lw=0.9,
                      label=f"validation ({len(Xv)})")
         ax_c.scatter(Xt[:, 0], yt[:, 0], s=40, color="C0", edgecolors="k", lw=0.6, zorder=3,
