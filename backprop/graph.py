@@ -84,9 +84,9 @@ def network_expression(x, y, W1, b1, W2, b2, activation="linear"):
     for j in range(H):
         out = out + hidden[j] * leaf(f"W2[{j},0]", W2[j, 0])
     out.label = "out"
-    err = out - float(y[0])
+    err = out - Value(float(y[0]), "y")
     err.label = "out - y"
-    loss = 0.5 * err ** 2          # half squared error: dL/dout = out - y
+    loss = Value(0.5, "1/2") * err ** 2          # half squared error: dL/dout = out - y
     loss.label = "L"
     return loss, params
 
