@@ -89,8 +89,10 @@ class App:
 
         def fire():
             state["pending"] = None
-            state["last"] = time.monotonic()
-            fn()
+            try:
+                fn()
+            finally:    # time from the END of a frame, so messages that queued during a slow one merge
+                state["last"] = time.monotonic()
 
         def wrapper(*_):
             wait = interval - (time.monotonic() - state["last"])
