@@ -86,7 +86,7 @@ class EarlyStopping(Callback):
                 self.best_weights = self.model.get_weights()
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:      # `patience` epochs without improvement, as in Keras
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
