@@ -13,9 +13,10 @@ from .callbacks import EarlyStopping, History
 from .layers import Activation, BatchNormalization, Dense, Dropout
 from .model import DivergenceWarning, Sequential
 from .scalar import Value
+from .seeding import set_random_seed
 
 __version__ = "0.1.0"
 
 __all__ = ["Value", "Sequential", "Dense", "Activation", "Dropout", "BatchNormalization",
-           "History", "EarlyStopping", "DivergenceWarning", "activations", "callbacks", "gradcheck",
+           "History", "EarlyStopping", "set_random_seed", "DivergenceWarning", "activations", "callbacks", "gradcheck",
            "graph", "initializers", "layers", "losses", "metrics", "optimizers", "regularizers"]

@@ -91,7 +91,7 @@ class EarlyStopping(Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs=None):
-        if self.restore_best_weights and self.best_weights is not None and self.stopped_epoch is not None:
+        if self.restore_best_weights and self.best_weights is not None:   # as Keras 3: stopped or not
             self.model.set_weights(self.best_weights)
 
 

@@ -62,6 +62,18 @@ class MeanSquaredError(Loss):
         return 2.0 * (y_pred - y_true) / y_pred.size
 
 
+class MeanAbsoluteError(Loss):
+    """L = mean|y_pred - y_true|; dL/dy_pred = sign(y_pred - y_true) / size (0 where equal)."""
+
+    name = "mean_absolute_error"
+
+    def forward(self, y_true, y_pred):
+        return float(np.mean(np.abs(y_pred - y_true)))
+
+    def grad(self, y_true, y_pred):
+        return np.sign(y_pred - y_true) / y_pred.size
+
+
 class BinaryCrossentropy(Loss):
     """L = -mean(y log p + (1 - y) log(1 - p)), for labels y in [0, 1].
 
@@ -181,6 +193,7 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
 
 _BY_NAME = {
     "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
     "binary_crossentropy": BinaryCrossentropy,
     "categorical_crossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from . import losses, metrics as metrics_module, optimizers
+from . import losses, metrics as metrics_module, optimizers, seeding
 from .callbacks import Callback, History
 from .layers import Dense, Layer
 from .validation import (check_array, check_choice, check_int, check_number, check_same_length,
@@ -27,12 +27,14 @@ class DivergenceWarning(UserWarning):
 
 class Sequential:
     def __init__(self, layers=None, seed=None, dtype="float64", name="sequential"):
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
             raise TypeError(f"seed must be None or a non-negative integer, got {describe(seed)}")
+        if seed is not None and seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed}")
         self.dtype = np.dtype(check_choice(str(np.dtype(dtype)) if _is_dtype(dtype) else dtype,
                                            "dtype", ("float64", "float32")))
         self.seed, self.name = seed, name
-        init_seq, shuffle_seq = np.random.SeedSequence(seed).spawn(2)
+        init_seq, shuffle_seq = seeding.seed_sequence(seed).spawn(2)
         self._init_seq = init_seq
         self._shuffle_rng = np.random.default_rng(shuffle_seq)
         self.layers, self._params, self._grads = [], {}, {}

@@ -28,6 +28,9 @@ class Optimizer:
         self.clipvalue = None if clipvalue is None else check_number(clipvalue, "clipvalue", low=0.0, low_open=True)
         self.global_clipnorm = (None if global_clipnorm is None
                                 else check_number(global_clipnorm, "global_clipnorm", low=0.0, low_open=True))
+        if self.clipnorm is not None and self.global_clipnorm is not None:
+            raise ValueError("give clipnorm or global_clipnorm, not both (as Keras): got "
+                             f"clipnorm={self.clipnorm:g} and global_clipnorm={self.global_clipnorm:g}")
         self.iterations = 0
         self.state = {}
 

@@ -59,6 +59,10 @@ class Value:
                          (other.data * self.data ** (other.data - 1), out * math.log(self.data)), "**")
         if isinstance(other, bool) or not isinstance(other, numbers.Real):
             raise TypeError(f"exponent must be a number or a Value, got {type(other).__name__} {other!r}")
+        if self.data < 0 and other != int(other):
+            raise ValueError(f"a negative base ({self.data}) needs a whole-number exponent, got {other}")
+        if self.data == 0 and other < 1:
+            raise ValueError(f"0 ** {other} has no derivative (d(a**n)/da = n a**(n-1) is infinite at 0)")
         return Value(self.data ** other, "", (self,), (other * self.data ** (other - 1),), f"**{other:g}")
 
     def __rpow__(self, other):

@@ -8,6 +8,8 @@ import numbers
 
 import numpy as np
 
+from . import seeding
+
 
 def describe(value):
     """A short description of ``value`` for error messages: type, and shape if any."""
@@ -85,12 +87,17 @@ def check_choice(value, name, choices):
 
 
 def check_seed(seed, name="seed"):
-    """Return a ``numpy.random.Generator`` for an int seed, a Generator, or None."""
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)  # default_rng(Generator) returns it unchanged
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+    """Return a ``numpy.random.Generator`` for an int seed, a Generator, or None.
+
+    None draws from ``backprop.set_random_seed``'s stream when one is set.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
         raise TypeError(f"{name} must be None, a non-negative integer or a numpy Generator, got {describe(seed)}")
-    return np.random.default_rng(int(seed))
+    if seed is not None and seed < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {seed}")
+    return np.random.default_rng(seeding.seed_sequence(seed))
 
 
 def check_same_length(a, b, name_a, name_b):

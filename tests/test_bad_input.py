@@ -108,7 +108,6 @@ def test_numbers_out_of_range(make, arg):
     (lambda: Dense("3"), "units"),
     (lambda: Dense(3, use_bias="yes"), "use_bias"),
     (lambda: Dense(3, name=7), "name"),
-    (lambda: Dense(3, seed=-1), "seed"),
     (lambda: Dense(3, seed=1.5), "seed"),
     (lambda: Sequential(seed="zero"), "seed"),
     (lambda: Sequential(layers=Dense(3)), "layers"),
@@ -297,3 +296,19 @@ def test_optimizer_apply_checks_its_dicts():
     with pytest.raises(ValueError, match="params and grads"):
         opt.apply([np.zeros(2)], [np.zeros(2)])
     assert opt.iterations == 0
+
+
+def test_clipnorm_and_global_clipnorm_together_are_refused():
+    with pytest.raises(ValueError, match="clipnorm"):
+        SGD(clipnorm=1.0, global_clipnorm=1.0)
+
+
+@pytest.mark.parametrize("make,words", [
+    (lambda: Value(0.0) ** 0.5, "no derivative"),
+    (lambda: Value(-8.0) ** (1 / 3), "whole-number exponent"),
+    (lambda: Sequential(seed=-1), "seed"),
+    (lambda: Dense(3, seed=-1), "seed"),
+])
+def test_value_powers_and_negative_seeds_say_what_is_wrong(make, words):
+    with pytest.raises(ValueError, match=words):
+        make()

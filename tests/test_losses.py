@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 
 from backprop import losses
 from backprop.gradcheck import numerical_gradient
-from backprop.losses import (BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError,
+from backprop.losses import (BinaryCrossentropy, CategoricalCrossentropy, MeanAbsoluteError, MeanSquaredError,
                              SparseCategoricalCrossentropy)
 
 rows = st.integers(1, 8)
@@ -43,6 +43,15 @@ def test_mse_gradient(N, K, seed, assert_grad_close):
     loss = MeanSquaredError()
     loss(y_true, y_pred)
     np.testing.assert_allclose(loss.backward(), 2 * (y_pred - y_true) / (N * K))   # mean over N and K
+
+
+@given(N=rows, K=st.integers(1, 4), seed=seeds)
+def test_mae_gradient(N, K, seed, assert_grad_close):
+    rng = np.random.default_rng(seed)
+    y_true = rng.standard_normal((N, K))
+    y_pred = y_true + rng.choice([-1.0, 1.0], (N, K)) * rng.uniform(0.1, 2.0, (N, K))   # away from the kink
+    _check_gradient(MeanAbsoluteError(), y_true, y_pred, assert_grad_close)
+    assert math.isclose(MeanAbsoluteError()(y_true, y_pred), np.abs(y_pred - y_true).sum() / (N * K), rel_tol=1e-12)
 
 
 @given(N=rows, K=st.integers(1, 3), soft=st.booleans(), seed=seeds)
@@ -129,6 +138,8 @@ def test_keras_documented_examples():
     assert round(by_hand, 3) == 1.177
     # keras.losses.MeanSquaredError docs: y_true [[0, 1], [0, 0]], y_pred [[1, 1], [1, 0]] -> 0.5
     assert MeanSquaredError()([[0, 1], [0, 0]], [[1.0, 1.0], [1.0, 0.0]]) == 0.5
+    # keras.losses.MeanAbsoluteError docs: the same inputs -> 0.5
+    assert MeanAbsoluteError()([[0, 1], [0, 0]], [[1.0, 1.0], [1.0, 0.0]]) == 0.5
 
 
 def test_probabilities_are_clipped_so_0_and_1_give_finite_losses():
@@ -161,6 +172,7 @@ def test_backward_before_a_call_raises():
 
 def test_keras_names():
     expected = {"mse": MeanSquaredError, "mean_squared_error": MeanSquaredError,
+                "mae": MeanAbsoluteError, "mean_absolute_error": MeanAbsoluteError,
                 "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
                 "sparse_categorical_crossentropy": SparseCategoricalCrossentropy}
     for name, cls in expected.items():

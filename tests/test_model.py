@@ -390,3 +390,37 @@ def test_a_huge_learning_rate_stops_fit_with_a_warning(regression_data, lr, batc
     assert all(len(v) == epoch - 1 for v in history.history.values())
     assert all(math.isfinite(v) for v in history.history["loss"])
     assert "diverged" in repr(history)
+
+
+def test_set_random_seed_makes_unseeded_models_reproducible(regression_data):
+    import backprop
+    X, y = regression_data
+
+    def unseeded_run():
+        model = Sequential([Dense(8, activation="tanh", input_shape=(3,)), Dropout(0.2), Dense(1)])
+        model.compile(SGD(0.05), "mse")
+        model.fit(X, y, epochs=2, batch_size=4, verbose=0)
+        return model.get_weights()
+
+    try:
+        backprop.set_random_seed(3)
+        first = unseeded_run()
+        backprop.set_random_seed(3)
+        assert weights_equal(unseeded_run(), first)
+        backprop.set_random_seed(4)
+        assert not weights_equal(unseeded_run(), first)
+    finally:
+        backprop.set_random_seed(None)
+    assert not weights_equal(unseeded_run(), unseeded_run())     # back to fresh randomness
+
+
+def test_restore_best_weights_also_when_training_ends_without_stopping(regression_data):
+    X, y = regression_data
+    model = mlp()
+    model.compile(SGD(0.05), "mse")
+    seen = []
+    record = LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(model.get_weights()))
+    es = EarlyStopping(monitor="loss", min_delta=1e9, patience=10, restore_best_weights=True)
+    model.fit(X, y, epochs=3, callbacks=[record, es], verbose=0)     # 3 epochs: never stops early
+    assert es.stopped_epoch is None and len(seen) == 3
+    assert weights_equal(model.get_weights(), seen[0])                # as Keras 3: the best epoch comes back
