@@ -19,12 +19,19 @@ import time
 import traceback
 
 import ipywidgets as ipw
+import matplotlib
 from matplotlib.figure import Figure
 
+# Importing ipympl calls matplotlib.use(ipympl) when matplotlib is loaded, which would turn every
+# later plot of the notebook into a widget and drop the inline backend's hooks. The apps use
+# ipympl's canvas directly and need no backend switch, so the switch is skipped for this import.
+_use, matplotlib.use = matplotlib.use, lambda *args, **kwargs: None
 try:        # ipympl's canvas is an ipywidget: the figure sits inside the app's box
     from ipympl.backend_nbagg import Canvas, FigureManager
 except ImportError:         # pragma: no cover - ipympl is a dependency; Agg keeps tests alive without it
     Canvas = FigureManager = None
+finally:
+    matplotlib.use = _use
 
 
 def make_figure(figsize=(8, 4), **kwargs):
