@@ -81,11 +81,12 @@ def check_value(value, expected, name, rtol=1e-6, atol=1e-8, names=None):
     return _finish(name, _compare(value, expected, rtol, atol, None, names, label=name, indexed=True))
 
 
-def solution_or(fn, fallback, cases, name=None):
+def solution_or(fn, fallback, cases, name=None, rtol=1e-6, atol=1e-8):
     """``fn`` if it passes check_function against ``fallback`` on ``cases``, else ``fallback``.
 
     For the learner's version of a lesson: an unfinished exercise prints one
     friendly line and the rest of the lesson runs on the library's version.
+    rtol, atol: as in check_function (looser for a fallback that is itself an estimate).
     Never raises, not even under nbgrader (it is used in ungraded cells).
     """
     try:
@@ -93,7 +94,7 @@ def solution_or(fn, fallback, cases, name=None):
     except Exception:  # nothing may stop "Run All", not even a strange name
         label = "function"
     try:
-        cases, rtol, atol = _check_setup(fallback, cases, 1e-6, 1e-8)
+        cases, rtol, atol = _check_setup(fallback, cases, rtol, atol)
         finished = _function_problem(fn, fallback, cases, label, rtol, atol, None) is None
     except Exception:
         finished = False

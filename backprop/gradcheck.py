@@ -70,7 +70,7 @@ class GradcheckReport(dict):
         return max(self.values()) if self else 0.0
 
     def __str__(self):
-        width = max((len(k) for k in self), default=4)
+        width = max([len("name")] + [len(k) for k in self])
         rows = [f"{k.ljust(width)}  {e:9.2e}  {verdict(e)}" for k, e in self.items()]
         return "\n".join([f"{'name'.ljust(width)}  rel error  verdict"] + rows)
 

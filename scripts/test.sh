@@ -12,5 +12,6 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 export MPLBACKEND=Agg            # widget tests draw off screen
 export PYTHONHASHSEED=0
+export OPENBLAS_NUM_THREADS=1     # small matrices: threads only fight the notebook kernels for the 2 cores
 # one pytest run, so one summary line: unit and widget tests, then every lesson through nbval
 .venv/bin/python -m pytest tests lessons --nbval-lax --nbval-current-env -p no:cacheprovider "$@"

@@ -331,3 +331,10 @@ def test_bad_setup_raises_for_the_lesson_author():
         check_function(affine, affine, CASES, rtol=-1)
     with pytest.raises(TypeError, match="name"):
         check_value(1.0, 1.0, None)
+
+
+def test_solution_or_takes_tolerances_for_estimated_fallbacks():
+    estimate = lambda n: 1.0 + 1e-3          # e.g. a fallback measured from samples  # noqa: E731
+    exact = lambda n: 1.0                    # noqa: E731
+    assert solution_or(exact, estimate, [(1,)], name="f", rtol=1e-2) is exact
+    assert solution_or(exact, estimate, [(1,)], name="f") is estimate
