@@ -329,6 +329,8 @@ def _shape_words(shape):
 def _compare_leaf(got, expected, rtol, atol, batch):
     """Compare a number or an array; anything else (a string, a set...) by equality."""
     want = _as_numbers(expected)
+    if isinstance(expected, (set, frozenset)):
+        return _set_problem(got, expected)
     if want is None:
         return None if _equal(got, expected) else f"expected {expected!r}, got {got!r}"
     if got is None:
@@ -350,6 +352,19 @@ def _compare_leaf(got, expected, rtol, atol, batch):
         if np.allclose(arr, want, rtol=rtol, atol=atol, equal_nan=True):
             return None
         return _value_problem(arr, want, rtol, atol, batch)
+
+
+def _set_problem(got, expected):
+    """A set answer (as in "which of these are wrong?"): say how far off, without the answer."""
+    if not isinstance(got, (set, frozenset, list, tuple)):
+        return f"wrong type: expected a set, got {describe(got)}"
+    got = set(got)
+    if got == expected:
+        return None
+    extra, missing = sorted(map(str, got - expected)), len(expected - got)
+    parts = [f"{', '.join(extra)} should not be in it" if extra else "",
+             f"{missing} item{'s' if missing != 1 else ''} still missing" if missing else ""]
+    return "not yet: " + "; ".join(p for p in parts if p)
 
 
 def _equal(a, b):

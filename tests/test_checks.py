@@ -338,3 +338,13 @@ def test_solution_or_takes_tolerances_for_estimated_fallbacks():
     exact = lambda n: 1.0                    # noqa: E731
     assert solution_or(exact, estimate, [(1,)], name="f", rtol=1e-2) is exact
     assert solution_or(exact, estimate, [(1,)], name="f") is estimate
+
+
+def test_a_set_answer_says_how_far_off_without_giving_the_answer_away():
+    expected = {"a", "b", "c"}
+    result = check_function(lambda: {"a", "x"}, lambda: expected, [()], name="wrong_ones")
+    assert not result
+    assert "x should not be in it" in result.message and "2 items still missing" in result.message
+    assert "'b'" not in result.message and "'c'" not in result.message
+    assert check_function(lambda: {"c", "b", "a"}, lambda: expected, [()], name="wrong_ones")
+    assert "expected a set" in check_function(lambda: "a", lambda: expected, [()], name="w").message
