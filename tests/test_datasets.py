@@ -114,7 +114,7 @@ def test_gaussians_blobs_sit_on_either_side_of_the_diagonal():
     ({"noise": "a lot"}, TypeError, "noise must be"),
     ({"noise": float("nan")}, ValueError, "noise must be"),
     ({"seed": "seven"}, TypeError, "seed must be"),
-    ({"seed": -1}, TypeError, "seed must be"),
+    ({"seed": -1}, ValueError, "seed must be"),
 ])
 @pytest.mark.parametrize("name", NAMES_2D)
 def test_2d_bad_input_names_the_argument(name, kwargs, error, match):
