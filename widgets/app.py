@@ -13,6 +13,7 @@ line where any exception raised in a callback is shown (never lost), and
 always ends on its last value (no queue of stale frames).
 """
 import asyncio
+import contextlib
 import functools
 import html
 import time
@@ -57,6 +58,7 @@ class App:
 
     fig = None
     ui = None
+    _quiet = False          # True while several controls change at once: callbacks skip their update
 
     def _init_status(self):
         self.controls = {}
@@ -114,6 +116,24 @@ class App:
             elif state["pending"] is None:
                 state["pending"] = loop.call_later(wait, fire)
         return wrapper
+
+    @contextlib.contextmanager
+    def quietly(self):
+        """Change several controls with one update at the end, not one per control.
+
+        Callbacks check ``self._quiet`` and return at once while it is set.
+        """
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    def restore_controls(self, values):
+        """Set controls back to ``values`` (name -> value), quietly; the caller updates once after."""
+        with self.quietly():
+            for name, value in values.items():
+                self.controls[name].value = value
 
     def redraw(self):
         self.fig.canvas.draw_idle()

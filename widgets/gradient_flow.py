@@ -113,7 +113,6 @@ class GradientFlow(App):
         self.X, labels = datasets.spiral(n=N_POINTS, noise=0.1, seed=self.seed)
         self.y = labels.astype(np.float64)[:, None]
         self._resamples = 0           # "resample" draws the weights with seed + 1, + 2, ...
-        self._holding = False
         self._build_view(figsize)
         self._build_controls()
         self._rebuild()
@@ -156,7 +155,7 @@ class GradientFlow(App):
         return model
 
     def _rebuild(self, *_):
-        if self._holding:
+        if self._quiet:
             return
         self.model = self.build_model()
         dense = [layer for layer in self.model.layers if isinstance(layer, Dense)]
@@ -171,7 +170,7 @@ class GradientFlow(App):
 
     def _set_optimizer(self, *_):
         """Clipping and learning rate change the optimizer only: the weights stay."""
-        if self._holding:
+        if self._quiet:
             return
         self.model.compile(optimizer=self._optimizer(self.state()), loss="binary_crossentropy")
         self._update()
@@ -217,12 +216,7 @@ class GradientFlow(App):
 
     def reset(self, *_):
         """Back to the values the app was opened with, and the first seed's weights."""
-        self._holding = True           # one rebuild at the end, not one per control
-        try:
-            for name, value in self._initial.items():
-                self.controls[name].value = value
-        finally:
-            self._holding = False
+        self.restore_controls(self._initial)     # one rebuild at the end, not one per control
         self._resamples = 0
         self._rebuild()
 

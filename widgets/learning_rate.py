@@ -66,7 +66,6 @@ class LearningRateExplorer(App):
         self.surface = surface
         self.run = None                 # the surfaces.Descent drawn
         self.regime = None              # its name, one of surfaces.REGIMES
-        self._quiet = False             # True while several controls change at once
 
         self._init_status()
         self._build_view()
@@ -213,16 +212,13 @@ class LearningRateExplorer(App):
         self.surface = surfaces.get(SURFACE_2D if c["dims"].value == 2 else c["loss"].value)
         s = self.surface
         self._sync_enabled()
-        self._quiet = True              # new range and start first, then one update
-        try:
+        with self.quietly():            # new range and start first, then one update
             lo, hi = s.extent[:2]
             c["start"].min, c["start"].max = min(lo, c["start"].min), max(hi, c["start"].max)
             c["start"].value = float(s.start[0])
             c["start"].min, c["start"].max = lo, hi
             if s.dim == 2:
                 c["start_y"].value = float(s.start[1])
-        finally:
-            self._quiet = False
         self._show_surface()
         self._update()
 
@@ -231,12 +227,7 @@ class LearningRateExplorer(App):
         c = self.controls
         c["dims"].value = self._initial["dims"]
         c["loss"].value = self._initial["loss"]
-        self._quiet = True
-        try:
-            for name, value in self._initial.items():
-                c[name].value = value
-        finally:
-            self._quiet = False
+        self.restore_controls(self._initial)
         self._update()
         self.show_message("")
 

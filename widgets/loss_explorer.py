@@ -63,7 +63,6 @@ class LossExplorer(App):
         self._losses = {"mse": losses.MeanSquaredError(), "binary_crossentropy": losses.BinaryCrossentropy()}
         self._zs = np.linspace(*Z_RANGE, N_POINTS)
         self._curves = {}
-        self._resetting = False
         self._build_view(figsize)
         self._build_controls()
         self._update()
@@ -159,17 +158,12 @@ class LossExplorer(App):
         ])
 
     def _on_change(self, *_):
-        if not self._resetting:
+        if not self._quiet:
             self._update()
 
     def reset(self, *_):
         """Put every control back to the value the app was opened with."""
-        self._resetting = True          # one redraw at the end, not one per control
-        try:
-            for name, value in self._initial.items():
-                self.controls[name].value = value
-        finally:
-            self._resetting = False
+        self.restore_controls(self._initial)
         self._update()
 
     # ---- model -> view ----------------------------------------------------------

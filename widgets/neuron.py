@@ -72,7 +72,6 @@ class NeuronExplorer(App):
         xs = np.linspace(*INPUT_RANGE, GRID)
         self._grid = np.column_stack([g.ravel() for g in np.meshgrid(xs, xs)])   # (GRID^2, 2)
         self._zs = np.linspace(*Z_RANGE, 301)
-        self._resetting = False
         self._build_view(figsize)
         self._build_controls()
         self._update()
@@ -180,17 +179,12 @@ class NeuronExplorer(App):
         ])
 
     def _on_change(self, *_):
-        if not self._resetting:
+        if not self._quiet:
             self._update()
 
     def reset(self, *_):
         """Put every control back to the value the app was opened with."""
-        self._resetting = True          # one redraw at the end, not one per control
-        try:
-            for name, value in self._initial.items():
-                self.controls[name].value = value
-        finally:
-            self._resetting = False
+        self.restore_controls(self._initial)
         self._update()
 
     # ---- model -> view ----------------------------------------------------------

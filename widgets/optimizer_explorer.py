@@ -87,7 +87,6 @@ class OptimizerExplorer(App):
                          **{name: name in optimizers for name in OPTIMIZERS}}
         self.surface = surface
         self.runs = {}              # optimizer name -> surfaces.Descent of the drawn path
-        self._quiet = False         # True while several controls change at once
 
         self._init_status()
         self._build_view()
@@ -196,8 +195,7 @@ class OptimizerExplorer(App):
     def _on_surface(self, change):
         self.surface = surfaces.get(change["new"])
         s, c = self.surface, self.controls
-        self._quiet = True          # new ranges and values first, then one update
-        try:
+        with self.quietly():        # new ranges and values first, then one update
             xmin, xmax, ymin, ymax = s.extent
             # widen before narrowing so min never exceeds max on the way
             c["x0"].min, c["x0"].max = min(xmin, c["x0"].min), max(xmax, c["x0"].max)
@@ -205,31 +203,21 @@ class OptimizerExplorer(App):
             c["x0"].value, c["y0"].value = float(s.start[0]), float(s.start[1])
             c["x0"].min, c["x0"].max, c["y0"].min, c["y0"].max = xmin, xmax, ymin, ymax
             c["learning_rate"].value = SUGGESTED_LR[s.name]
-        finally:
-            self._quiet = False
         self._draw_surface()
         self._update()
 
     def _on_click(self, event):
         if event.inaxes is not self.ax_map or event.xdata is None or event.button != 1:
             return
-        self._quiet = True
-        try:
+        with self.quietly():
             self.controls["x0"].value, self.controls["y0"].value = float(event.xdata), float(event.ydata)
-        finally:
-            self._quiet = False
         self._update()
 
     def reset(self, *_):
         """Back to the state the app was opened in."""
         c = self.controls
         c["surface"].value = self._initial["surface"]      # redraws the map if it changed
-        self._quiet = True
-        try:
-            for name, value in self._initial.items():
-                c[name].value = value
-        finally:
-            self._quiet = False
+        self.restore_controls(self._initial)
         self._update()
         self.show_message("")
 

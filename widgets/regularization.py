@@ -89,7 +89,6 @@ class RegularizationExplorer(App):
         self.seed = check_int(seed, "seed", low=0)
         self._init_status()
         self._data = self._make_data()
-        self._holding = False
         self._build_view(figsize)
         self._build_controls()
         self._rebuild()
@@ -135,7 +134,7 @@ class RegularizationExplorer(App):
         return model
 
     def _rebuild(self, *_):
-        if self._holding:
+        if self._quiet:
             return
         task = self.controls["task"].value
         self.X_train, self.y_train, self.X_val, self.y_val = self._data[task]
@@ -155,17 +154,12 @@ class RegularizationExplorer(App):
             self.show_message(f"diverged in epoch {result.diverged_epoch}: press reset", color="#b00020")
 
     def _on_epochs(self, *_):
-        if not self._holding:
+        if not self._quiet:
             self._update()              # the loss axis spans at least the epochs of one click
 
     def reset(self, *_):
         """Back to the values the app was opened with, and untrained weights."""
-        self._holding = True           # one rebuild at the end, not one per control
-        try:
-            for name, value in self._initial.items():
-                self.controls[name].value = value
-        finally:
-            self._holding = False
+        self.restore_controls(self._initial)     # one rebuild at the end, not one per control
         self._rebuild()
 
     def evaluate(self):
