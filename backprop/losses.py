@@ -8,12 +8,13 @@ Every loss is averaged over the batch (and, like Keras, over the outputs), so
 its gradient carries a factor 1/N. Probabilities are clipped to [eps, 1 - eps]
 (eps = 1e-7, Keras's) so log never sees 0: no NaN at p = 0 or p = 1.
 
-``logits_gradient(y_true, z)`` is the shortcut the model takes when the last layer's
+``fused_gradient(y_true, p)`` is the shortcut the model takes when the last layer's
 activation pairs with the loss (sigmoid + binary cross-entropy, softmax +
 categorical cross-entropy): dL/dz = (p - y) / N, exact and never unstable.
 """
 import numpy as np
 
+from . import activations
 from .validation import check_array, check_choice, describe
 
 EPSILON = 1e-7
@@ -111,11 +112,14 @@ class BinaryCrossentropy(Loss):
         return inside * (p - y_true) / (p * (1.0 - p)) / y_pred.size
 
     @staticmethod
+    def fused_gradient(y_true, p):
+        """dL/dz where p = sigmoid(z) is already computed: (p - y) / size."""
+        return (p - y_true) / p.size
+
+    @staticmethod
     def logits_gradient(y_true, z):
-        """dL/dz for p = sigmoid(z): (p - y) / size."""
-        e = np.exp(-np.abs(z))
-        p = np.where(z >= 0, 1.0, e) / (1.0 + e)
-        return (p - y_true) / z.size
+        """dL/dz for p = sigmoid(z)."""
+        return BinaryCrossentropy.fused_gradient(y_true, activations.Sigmoid().forward(z))
 
     def __repr__(self):
         return f"BinaryCrossentropy(from_logits={self.from_logits})"
@@ -161,10 +165,14 @@ class CategoricalCrossentropy(Loss):
         return (g - (g * q).sum(axis=1, keepdims=True)) / s / y_pred.shape[0]
 
     @staticmethod
+    def fused_gradient(y_true, p):
+        """dL/dz where p = softmax(z) is already computed: (p - y) / N."""
+        return (p - y_true) / p.shape[0]
+
+    @staticmethod
     def logits_gradient(y_true, z):
-        """dL/dz for p = softmax(z): (p - y) / N."""
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return (e / e.sum(axis=1, keepdims=True) - y_true) / z.shape[0]
+        """dL/dz for p = softmax(z)."""
+        return CategoricalCrossentropy.fused_gradient(y_true, activations.Softmax().forward(z))
 
     def __repr__(self):
         return f"{type(self).__name__}(from_logits={self.from_logits})"

@@ -178,22 +178,22 @@ class Sequential:
         """
         self._require_compiled()
         X = self._check_X(X)
-        y = self._check_y(y, X)
-        return self._gradients(X, y, training)[0]
+        _, targets = self._check_y(y, X)
+        return self._gradients(X, targets, training)[0]
 
-    def _gradients(self, X, y, training):
+    def _gradients(self, X, targets, training):
+        """The step's work on checked data; targets as the loss wants them (see _check_y)."""
         out = self._forward(X, training)
-        y = self.loss._check_targets(y, out)
-        value = self.loss.forward(y, out)
+        value = self.loss.forward(targets, out)
         if self._fused_output():
             last = self.layers[-1]
-            dz = self.loss.logits_gradient(y, last._cache[1])      # (p - y) / N, no division by p(1-p)
+            dz = self.loss.fused_gradient(targets, out)      # (p - y) / N, no division by p(1-p)
             dout = last.backward_from_logits(dz, need_dx=len(self.layers) > 1)
             if len(self.layers) > 1:            # a one-layer model is done here
                 self._backward(dout, len(self.layers) - 1, need_dx=False)
         else:
-            self._backward(self.loss.grad(y, out), len(self.layers), need_dx=False)
-        return value + self._penalty(), out, y
+            self._backward(self.loss.grad(targets, out), len(self.layers), need_dx=False)
+        return value + self._penalty(), out
 
     def _penalty(self):
         return sum(layer.penalty() for layer in self.layers)
@@ -205,11 +205,15 @@ class Sequential:
         return value
 
     def _check_y(self, y, X, name="y", x_name="x"):
-        """y checked against X and the loss (labels in range, ...) before any work is done."""
+        """y checked against X and the loss (labels in range, ...) before any work is done.
+
+        Returns (y as given, as an array; the targets as the loss wants them: the shape of
+        the output, one-hot rows for integer labels), so each is prepared once.
+        """
         y = check_array(y, name, ndim=(1, 2))
         check_same_length(X, y, x_name, name)
-        self.loss._check_targets(y, np.zeros((len(y), self.layers[-1].units_out), self.dtype))
-        return y
+        output = np.broadcast_to(np.zeros((), self.dtype), (len(y), self.layers[-1].units_out))
+        return y, self.loss._check_targets(y, output)
 
     def _require_compiled(self):
         if self.loss is None:
@@ -228,13 +232,13 @@ class Sequential:
         """
         self._require_compiled()
         X = self._check_X(x, "x")
-        y = self._check_y(y, X)
+        y, targets = self._check_y(y, X)
         batch_size = 32 if batch_size is None else check_int(batch_size, "batch_size", low=1)
         epochs = check_int(epochs, "epochs", low=0)
         verbose = 1 if verbose == "auto" else check_int(verbose, "verbose", low=0, high=2)
         if not isinstance(shuffle, bool):
             raise TypeError(f"shuffle must be True or False, got {describe(shuffle)}")
-        X, y, val = self._split_validation(X, y, validation_split, validation_data)
+        X, y, targets, val = self._split_validation(X, y, targets, validation_split, validation_data)
         history = History()
         callbacks = self._callbacks(callbacks, history)
         self.stop_training = False
@@ -244,7 +248,7 @@ class Sequential:
             for cb in callbacks:
                 cb.on_epoch_begin(epoch)
             start = time.perf_counter()
-            logs, batches = self._run_epoch(X, y, batch_size, shuffle)
+            logs, batches = self._run_epoch(X, y, targets, batch_size, shuffle)
             if val is not None and np.isfinite(logs["loss"]):
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # reported below
                     logs.update({f"val_{k}": v for k, v in self._evaluate_logs(*val).items()})
@@ -263,20 +267,22 @@ class Sequential:
             cb.on_train_end()
         return history
 
-    def _split_validation(self, X, y, validation_split, validation_data):
+    def _split_validation(self, X, y, targets, validation_split, validation_data):
+        """(X, y, targets) to train on, and (X, y, targets) to validate on or None."""
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError(f"validation_data must be a tuple (x_val, y_val), got {describe(validation_data)}")
             Xv = self._check_X(validation_data[0], "validation_data[0]")
-            return X, y, (Xv, self._check_y(validation_data[1], Xv, "validation_data[1]", "validation_data[0]"))
+            return X, y, targets, (Xv, *self._check_y(validation_data[1], Xv, "validation_data[1]",
+                                                      "validation_data[0]"))
         split = check_number(validation_split, "validation_split", low=0.0, high=1.0, high_open=True)
         if split == 0.0:
-            return X, y, None
+            return X, y, targets, None
         n_val = int(len(X) * split)
         if n_val == 0 or n_val == len(X):
             raise ValueError(f"validation_split {split} leaves no samples for "
                              f"{'validation' if n_val == 0 else 'training'} with {len(X)} samples")
-        return X[:-n_val], y[:-n_val], (X[-n_val:], y[-n_val:])
+        return X[:-n_val], y[:-n_val], targets[:-n_val], (X[-n_val:], y[-n_val:], targets[-n_val:])
 
     def _callbacks(self, callbacks, history):
         callbacks = list(callbacks or [])
@@ -288,7 +294,7 @@ class Sequential:
             cb.set_model(self)
         return callbacks
 
-    def _run_epoch(self, X, y, batch_size, shuffle):
+    def _run_epoch(self, X, y, targets, batch_size, shuffle):
         """One pass over the data; returns the epoch's mean loss and metrics, and the batch count."""
         N = len(X)
         order = self._shuffle_rng.permutation(N) if shuffle else np.arange(N)
@@ -297,7 +303,7 @@ class Sequential:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # divergence is reported below
             for start in range(0, N, batch_size):
                 idx = order[start:start + batch_size]
-                value, out, _ = self._gradients(X[idx], y[idx], training=True)
+                value, out = self._gradients(X[idx], targets[idx], training=True)
                 batches += 1
                 totals["loss"] += value * len(idx)
                 if not np.isfinite(value):
@@ -333,15 +339,14 @@ class Sequential:
         """The loss (with penalties) and metrics on (x, y): a float, or [loss, metric, ...]."""
         self._require_compiled()
         X = self._check_X(x, "x")
-        y = self._check_y(y, X)
-        logs = self._evaluate_logs(X, y)
+        logs = self._evaluate_logs(X, *self._check_y(y, X))
         if return_dict:
             return logs
         return logs["loss"] if not self.metrics else list(logs.values())
 
-    def _evaluate_logs(self, X, y):
+    def _evaluate_logs(self, X, y, targets):
         out = self._forward(X, training=False)
-        logs = {"loss": self.loss.forward(self.loss._check_targets(y, out), out) + self._penalty()}
+        logs = {"loss": self.loss.forward(targets, out) + self._penalty()}
         logs.update({name: fn(y, out) for name, fn in self.metrics})   # metrics take y as given
         return logs
 

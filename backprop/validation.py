@@ -33,17 +33,17 @@ def check_array(value, name, ndim=None, dtype=None, finite=True):
         arr = np.asarray(value)
     except (ValueError, TypeError) as err:
         raise TypeError(f"{name} must be an array of numbers, got {describe(value)} ({err})") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+    if arr.dtype.kind not in "biuf":      # bool, int, unsigned, float (dtype.kind: fast on the hot path)
         raise TypeError(f"{name} must be an array of numbers, got {describe(value)} with dtype {arr.dtype}")
     if dtype is None:
-        dtype = arr.dtype if np.issubdtype(arr.dtype, np.floating) else np.float64
+        dtype = arr.dtype if arr.dtype.kind == "f" else np.float64
     arr = arr.astype(dtype, copy=False)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             want = " or ".join(str(n) for n in allowed)
             raise ValueError(f"{name} must have {want} dimensions, got shape {arr.shape}")
-    if finite and not np.all(np.isfinite(arr)):
+    if finite and not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} must contain only finite numbers, got {bad} NaN or infinite value(s)")
     return arr
