@@ -426,13 +426,15 @@ class Playground(App):
     def redraw(self, full=False):
         """Show the artists' new state: blit the changed ones, or draw everything if needed.
 
-        Agg-based canvases (Agg, and ipympl's, whose ``supports_blit`` is False only
-        because matplotlib's own widgets misbehave with it) can restore a saved
-        background and draw single artists on it: a frame then costs a fraction of a
-        full draw, which spends most of its time on axes, ticks and labels.
+        Canvases that support blitting (Agg) restore a saved background and draw single
+        artists on it: a frame then costs a fraction of a full draw, which spends most of
+        its time on axes, ticks and labels. ipympl's canvas says it does not
+        (``supports_blit`` False): there, blitted frames reach JupyterLab as broken
+        images (seen in the browser test), so it gets ``draw_idle``, whose draw event
+        still draws the changing artists (``_on_draw``).
         """
         canvas = self.fig.canvas
-        if not hasattr(canvas, "copy_from_bbox"):
+        if not getattr(canvas, "supports_blit", False):
             canvas.draw_idle()
             return
         bg = self._background
