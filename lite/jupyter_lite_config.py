@@ -1,0 +1,26 @@
+"""JupyterLite build of Backprop Lab: `jupyter lite build` run in this folder (lite/).
+
+The site holds the lessons, the front-end extensions the apps need (the ipywidgets manager
+and ipympl's jupyter-matplotlib), the Pyodide kernel, and the course's own wheel in
+pypi/ (build it first: `pip wheel .. --no-deps -w pypi`), so that `%pip install
+backprop-lab` in the browser installs it from the site itself. Only these extensions
+are copied from the Python environment doing the build: a development environment also
+holds server-side ones (nbgrader, jupytext, ...) that have no place on a static site.
+The output goes to lite/_output (a static site: publish that folder).
+"""
+import sys
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (jupyter lite provides get_config when it loads this file)
+
+LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+EXTENSIONS = [
+    "@jupyter-widgets/jupyterlab-manager",      # ipywidgets' manager (pip: jupyterlab_widgets)
+    "jupyter-matplotlib",                       # ipympl's canvas
+    "@jupyterlite/pyodide-kernel-extension",    # the Python kernel that runs in the browser
+]
+
+c.LiteBuildConfig.contents = ["../lessons"]
+c.LiteBuildConfig.output_dir = "_output"
+c.LiteBuildConfig.ignore_sys_prefix = ["federated_extensions"]
+c.LiteBuildConfig.federated_extensions = [str(LABEXTENSIONS / name) for name in EXTENSIONS]

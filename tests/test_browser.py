@@ -1,0 +1,406 @@
+"""Every lesson in a real browser: JupyterLab served on 127.0.0.1, driven by Chromium
+through Playwright, as a learner uses it.
+
+One server and one browser serve all the lessons. For each lesson the test opens
+`/lab/tree/lessons/NN_topic.ipynb?reset`, chooses Kernel -> "Restart Kernel and Run All
+Cells..." in the menu, confirms, and waits until every code cell has an execution count
+and the kernel is idle. Then it checks that:
+- no widget failed to show ("Error displaying widget");
+- no output holds a traceback (error outputs and stderr alike);
+- the page logged no console error and raised no page error (RESTART_NOISE lists the
+  messages JupyterLab itself logs while the kernel restarts, let through only then);
+- in a lesson that shows an app: the apps' ipympl figures are drawn, and moving a control
+  (a slider by keyboard, else a button, dropdown or toggle) redraws the figure: the
+  canvas pixels differ before and after.
+Each app is saved as a picture in test-artifacts/screenshots/ (the path is printed).
+
+The server runs with throwaway config, settings and workspaces folders (nothing reaches
+the user's ~/.jupyter): no news fetching (no network here, and no toast over the page), no
+windowed notebook rendering (so every cell is in the page to be checked), and the
+environment's front-end extensions less the JupyterLite kernel's (LEFT_OUT_EXTENSIONS).
+Kernels start without MPLBACKEND, as a learner's do. The server also exposes the
+JupyterLab app to the page (for opening lessons in place and knowing when a kernel is
+ready) and skips the XSRF check (the test deletes sessions through the REST API).
+
+Chromium is Debian's /usr/bin/chromium (scripts/test.sh installs it); Playwright never
+downloads a browser here.
+"""
+import json
+import os
+import pathlib
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.stem for p in LESSONS]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+RUN_ALL_TIMEOUT = 180        # seconds for one lesson's "Run All"
+REDRAW_TIMEOUT = 6           # seconds for a figure to change after a control moved
+DRAW_TIMEOUT = 15            # seconds for the apps' figures to appear after the run
+# Front-end extensions of the test environment that JupyterLab is not given: the Pyodide
+# kernel's is for JupyterLite (tests/test_jupyterlite.py builds the site) and fails to load
+# in JupyterLab ("Shared module @jupyterlite/services doesn't exist"), even when disabled.
+LEFT_OUT_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension",)
+SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                        "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+# JupyterLab's own chatter while a kernel restarts, before any cell of the lesson has run;
+# it is let through only in that window. Each entry: a substring and why it is harmless.
+RESTART_NOISE = {
+    "message before replies were done":
+        "'Canceled future for debug_request / kernel_info_request / create_subshell_request message"
+        " before replies were done': JupyterLab cancels the requests it has in flight to a kernel"
+        " when the kernel restarts, and logs (or leaves unhandled) the cancellation",
+    "Comm not found for comm id":
+        "a message of the old kernel's comm (the debugger's or the widget manager's control comm)"
+        " arrives after the front end dropped that comm for the restart",
+}
+PROMPTS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent)"
+RUN_STARTED = f"() => {PROMPTS}.some(t => /\\[\\d+\\]/.test(t))"
+RUN_OVER = f"""() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null
+                   && !{PROMPTS}.some(t => t.includes('*'))"""
+PIXELS = """canvas => {
+    if (canvas.width === 0 || canvas.height === 0) return [0, 0];
+    const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let h = 0, ink = 0;
+    for (let i = 0; i < d.length; i += 4) {
+        h = (Math.imul(h, 31) + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) | 0;
+        if (d[i + 3] > 0 && (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250)) ink++;
+    }
+    return [h, ink];
+}"""
+
+
+# --------------------------------------------------------------------------
+# Server and browser
+# --------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_settings(folder):
+    for name, values in SETTINGS.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+def link_extensions(folder):
+    """Links in ``folder`` to the environment's front-end extensions, less LEFT_OUT_EXTENSIONS."""
+    source = pathlib.Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    for package_json in [*source.glob("*/package.json"), *source.glob("@*/*/package.json")]:
+        name = package_json.parent.relative_to(source)
+        if name.as_posix() not in LEFT_OUT_EXTENSIONS:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).symlink_to(package_json.parent, target_is_directory=True)
+
+
+def wait_for_server(url, proc, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "jupyter lab exited at start-up"
+        try:
+            with urllib.request.urlopen(f"{url}/api/status", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"jupyter lab did not answer on {url} within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """JupyterLab on 127.0.0.1 at a free port, serving the repository; yields its URL."""
+    scratch = tmp_path_factory.mktemp("jupyterlab")
+    write_settings(scratch / "settings")
+    link_extensions(scratch / "labextensions")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.update(JUPYTER_CONFIG_DIR=str(scratch / "config"),
+               JUPYTERLAB_SETTINGS_DIR=str(scratch / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(scratch / "workspaces"),
+               JUPYTER_RUNTIME_DIR=str(scratch / "runtime"))
+    args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+            "--LabApp.expose_app_in_browser=True", f"--LabApp.labextensions_path={scratch / 'labextensions'}",
+            f"--ServerApp.root_dir={ROOT}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    log = open(scratch / "server.log", "w")
+    proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Console:
+    """Console errors and page errors of one page, each marked with whether it came while the
+    kernel restarted (before any cell had run); errors() leaves out RESTART_NOISE from then."""
+
+    def __init__(self, page):
+        self.messages = []
+        self.restarting = False
+        page.on("console", lambda msg: msg.type == "error" and self.add(msg.text))
+        page.on("pageerror", lambda err: self.add(f"pageerror: {err}"))
+
+    def add(self, text):
+        self.messages.append((self.restarting, text))
+
+    def errors(self):
+        return [text for restarting, text in self.messages
+                if not (restarting and any(noise in text for noise in RESTART_NOISE))]
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    """One tab for all the lessons, tall enough for most apps to fit in a screenshot."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page.set_default_timeout(60_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    print(f"\nscreenshots of the apps: {SCREENSHOTS}")
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def console(page):
+    return Console(page)
+
+
+def shut_down_kernels(url):
+    """Delete every session (and its kernel) so lessons do not pile up kernels."""
+    with urllib.request.urlopen(f"{url}/api/sessions") as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(f"{url}/api/sessions/{session['id']}", method="DELETE")
+        urllib.request.urlopen(request).close()
+
+
+# --------------------------------------------------------------------------
+# Driving a lesson
+# --------------------------------------------------------------------------
+
+OPEN_IN_PLACE = """async path => {
+    const app = window.jupyterapp;
+    for (const widget of [...app.shell.widgets('main')]) {
+        if (widget.context) widget.context.model.dirty = false;   // no "save changes?" dialog
+        widget.dispose();
+    }
+    await app.commands.execute('docmanager:open', {path});
+}"""
+
+
+# The lesson's kernel has started, is connected and idle. Restarting it before then (the
+# toolbar may show "idle" earlier) interrupts its start-up and can break the connection.
+KERNEL_READY = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const session = panel && panel.sessionContext && panel.sessionContext.session;
+    const kernel = session && session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+
+
+def open_lesson(page, url, lesson):
+    """Open the lesson alone in the main area: the first one from its URL in a fresh workspace
+    (with the file browser folded away to leave room for the apps), the next ones in the same
+    JupyterLab (`docmanager:open`, what a double click in the file browser does), which saves
+    JupyterLab's start-up of about 3.5 s per lesson."""
+    if page.url.startswith(f"{url}/lab"):
+        page.evaluate(OPEN_IN_PLACE, f"lessons/{lesson.name}")
+    else:
+        page.goto(f"{url}/lab/tree/lessons/{lesson.name}?reset")
+        page.click(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel:text-is('{lesson.name}')")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    page.wait_for_function(KERNEL_READY, polling=100)
+
+
+def restart_and_run_all(page, console):
+    """Kernel -> Restart Kernel and Run All Cells, confirm, and wait until the run is over
+    (the kernel idle and no cell queued: the run reached the end or stopped at an error)."""
+    page.click(".lm-MenuBar-itemLabel:text-is('Kernel')")
+    page.click(".lm-Menu-itemLabel:has-text('Restart Kernel and Run All Cells')")
+    console.restarting = True
+    page.click(".jp-Dialog button.jp-mod-accept")
+    page.wait_for_function(RUN_STARTED, timeout=RUN_ALL_TIMEOUT * 1000, polling=100)
+    console.restarting = False
+    page.wait_for_function(RUN_OVER, timeout=RUN_ALL_TIMEOUT * 1000, polling=500)
+
+
+def cells_not_run(page):
+    """Numbers (from 1) of the code cells left without an execution count."""
+    prompts = page.evaluate(f"() => {PROMPTS}")
+    return [k + 1 for k, text in enumerate(prompts) if not re.search(r"\[\d+\]", text)]
+
+
+def tracebacks(page):
+    """Texts of outputs that show a traceback or an error."""
+    texts = page.eval_on_selector_all(
+        ".jp-OutputArea-output", "els => els.map(e => [e.dataset.mimeType || '', e.innerText])")
+    return [text[:2000] for mime, text in texts
+            if "Traceback" in text or (mime == "application/vnd.jupyter.stderr" and "Error" in text)]
+
+
+def shows_an_app(lesson):
+    """Whether the lesson builds an app of the course's widgets package."""
+    sources = [c.source for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    return any("from widgets" in s or "import widgets" in s for s in sources)
+
+
+def app_outputs(page):
+    """The output areas that hold an ipympl figure (one per app shown)."""
+    return page.locator(".jp-OutputArea-output").filter(has=page.locator(".jupyter-matplotlib-figure canvas"))
+
+
+def pixels(canvas):
+    return canvas.evaluate(PIXELS)
+
+
+def controls(app):
+    """Candidate controls of an app, in the order a learner would try them."""
+    return [*app.locator(".widget-slider .noUi-handle").all(),
+            *app.locator("button.jupyter-button:not(.mod-active)").all(),
+            *app.locator(".widget-dropdown select").all()]
+
+
+def move(control):
+    """Move one control the way a person would: arrows on a slider, a click on a button,
+    the next option of a dropdown."""
+    control.scroll_into_view_if_needed()
+    classes = control.get_attribute("class") or ""
+    if "noUi-handle" in classes:
+        control.focus()
+        for _ in range(3):
+            control.press("ArrowRight")
+    elif control.evaluate("e => e.tagName") == "SELECT":
+        options = control.locator("option").all()
+        current = control.input_value()
+        values = [o.get_attribute("value") for o in options]
+        control.select_option(next(v for v in values if v != current))
+    else:
+        control.click()
+
+
+def settled_pixels(page, canvas, timeout=5):
+    """The canvas's pixel hash once two looks 300 ms apart agree (no redraw under way)."""
+    deadline = time.monotonic() + timeout
+    last = pixels(canvas)[0]
+    while True:
+        page.wait_for_timeout(300)
+        now = pixels(canvas)[0]
+        if now == last or time.monotonic() > deadline:
+            return now
+        last = now
+
+
+def wait_for_change(page, canvas, before):
+    deadline = time.monotonic() + REDRAW_TIMEOUT
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        if pixels(canvas)[0] != before:
+            return True
+    return False
+
+
+def redraws_on_a_control(page, app):
+    """Move the app's controls one at a time until its figure redraws; the control that did it."""
+    canvas = app.locator(".jupyter-matplotlib-figure canvas").first
+    for control in controls(app):
+        before = settled_pixels(page, canvas)
+        move(control)
+        if wait_for_change(page, canvas, before):
+            return control
+    return None
+
+
+def screenshot(app, name):
+    app.scroll_into_view_if_needed()
+    app.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def drawn(page, canvas, deadline):
+    """Whether the canvas has a picture (non-white pixels) by the deadline (time.monotonic)."""
+    while pixels(canvas)[1] == 0:
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(250)
+    return True
+
+
+def check_apps(page, console, lesson):
+    """Every app's figure is drawn; a control of the first app redraws it; pictures of all."""
+    apps = app_outputs(page).all()
+    assert apps, "the lesson builds an app, but no ipympl figure is in the page"
+    blank = []
+    deadline = time.monotonic() + DRAW_TIMEOUT
+    for k, app in enumerate(apps):
+        app.scroll_into_view_if_needed()
+        if not drawn(page, app.locator(".jupyter-matplotlib-figure canvas").first, deadline):
+            blank.append(k + 1)
+            screenshot(app, f"{lesson.stem}-{k + 1}-blank")
+    assert not blank, f"apps (numbered from 1) whose figure stays blank: {blank}; console: {console.errors()}"
+    assert redraws_on_a_control(page, apps[0]) is not None, "no control of the first app redrew its figure"
+    for k, app in enumerate(apps):
+        screenshot(app, f"{lesson.stem}-{k + 1}")
+
+
+# --------------------------------------------------------------------------
+# The test
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_lesson_runs_in_jupyterlab(server, page, console, lesson):
+    console.messages.clear()
+    t = time.perf_counter()
+    try:
+        open_lesson(page, server, lesson)
+        restart_and_run_all(page, console)
+        ran = time.perf_counter() - t
+        assert tracebacks(page) == []
+        assert cells_not_run(page) == [], "code cells (numbered from 1) that did not run"
+        assert page.get_by_text("Error displaying widget").count() == 0, "a widget failed to display"
+        if shows_an_app(lesson):
+            check_apps(page, console, lesson)
+        assert console.errors() == []
+        print(f"\n{lesson.stem}: opened and ran in {ran:.1f} s, checked in {time.perf_counter() - t:.1f} s")
+    except Exception:
+        page.screenshot(path=str(SCREENSHOTS / f"{lesson.stem}-FAILED-page.png"))
+        raise
+    finally:
+        shut_down_kernels(server)
+

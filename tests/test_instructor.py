@@ -1,0 +1,325 @@
+"""The instructor path, for real: stock nbgrader commands on the lessons, as INSTRUCTORS.md
+tells an instructor to run them.
+
+A temporary course directory gets instructor/nbgrader_config.py and every lesson as a
+notebook of ONE assignment (source/backprop_lab/NN_topic.ipynb; one assignment instead of
+fourteen saves thirteen nbgrader start-ups, and the commands are the same). Then, with
+the nbgrader CLI of the Python running pytest:
+
+- `nbgrader generate_assignment`: the release has no solution and no hidden test left,
+  every answer region holds the stub, every graded cell keeps its points;
+- `nbgrader validate`: each source notebook passes; each blank released notebook fails
+  on every graded cell;
+- `nbgrader autograde` of three students: "solved" (the source: full marks), "blank"
+  (the release as handed out: zero on every exercise, the run finishes and no cell hits
+  the timeout) and "first_only" (the release with the first exercise's solution put
+  back: exactly the points of that exercise's graded cells). Which graded cells belong to
+  an exercise follows the lessons' naming: answer cell `foo`, its graded cells `foo_tests`.
+  Scores are read per graded cell from the gradebook with nbgrader's Gradebook API;
+- every ungraded cell (explanations, widgets, demos) runs without error under the
+  autograder, also in the blank submission;
+- `nbgrader generate_feedback` writes one HTML report per notebook with the scores.
+
+The five executing runs (two validates, three autogrades) are independent, so they run
+at the same time, each autograde with its own copy of the gradebook (SQLite does not
+like concurrent writers); that halves the wall time on two cores.
+"""
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.stem for p in LESSONS]
+ASSIGNMENT = "backprop_lab"
+STUDENTS = ("solved", "blank", "first_only")
+RUN_TIMEOUT = 900          # seconds for one nbgrader command; cells are limited by Execute.timeout
+STUB = "raise NotImplementedError()"
+
+
+# --------------------------------------------------------------------------
+# Running nbgrader
+# --------------------------------------------------------------------------
+
+def nbgrader_env():
+    """The environment for nbgrader: its own venv's bin first (it runs `alembic` from PATH),
+    and no MPLBACKEND (scripts/test.sh sets Agg), so kernels plot as an instructor's do."""
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PATH"] = str(pathlib.Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def start(course, *args):
+    """Start `nbgrader ARGS` in the course directory; stdout and stderr merged, in order."""
+    return subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=nbgrader_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish(proc):
+    """Wait for a started nbgrader run; fail on a non-zero exit. Returns its output."""
+    try:
+        out, _ = proc.communicate(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        pytest.fail(f"nbgrader {proc.args[3:]} did not finish in {RUN_TIMEOUT} s:\n{out[-3000:]}")
+    assert proc.returncode == 0, f"nbgrader {proc.args[3:]} exited {proc.returncode}:\n{out[-5000:]}"
+    return out
+
+
+def run(course, *args):
+    return finish(start(course, *args))
+
+
+# --------------------------------------------------------------------------
+# Notebooks and their nbgrader cells
+# --------------------------------------------------------------------------
+
+def nbgrader_meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def graded_cells(nb):
+    """{grade_id: points} of the graded cells, in order."""
+    return {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"] for c in nb.cells if nbgrader_meta(c).get("grade")}
+
+
+def solution_ids(nb):
+    return [nbgrader_meta(c)["grade_id"] for c in nb.cells if nbgrader_meta(c).get("solution")]
+
+
+def graded_cells_of(solution_id, graded):
+    """The graded cells of an exercise, by the lessons' naming: `foo` -> `foo_tests`."""
+    return [g for g in graded if g == f"{solution_id}_tests" or g.startswith(f"{solution_id}_tests_")]
+
+
+def without_markers(source):
+    """An answer as a learner would write it: the solution's lines without nbgrader's markers."""
+    return "\n".join(line for line in source.splitlines()
+                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+
+
+def first_only(source_nb, release_nb):
+    """The release with the first exercise's answer put back from the source notebook."""
+    first = solution_ids(source_nb)[0]
+    answer = next(c.source for c in source_nb.cells if nbgrader_meta(c).get("grade_id") == first)
+    for cell in release_nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == first:
+            cell.source = without_markers(answer)
+    return release_nb
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+# --------------------------------------------------------------------------
+# The course directory and the runs
+# --------------------------------------------------------------------------
+
+def scratch_dir():
+    """A fresh folder in memory where there is one (/dev/shm): nbgrader's SQLite gradebook
+    commits after every cell, and each commit waits for the disk (5 s of 14 s for
+    generate_assignment measured on disk, nothing in memory)."""
+    shm = pathlib.Path("/dev/shm")
+    return pathlib.Path(tempfile.mkdtemp(prefix="backprop-course-", dir=shm if shm.is_dir() else None))
+
+
+@pytest.fixture(scope="module")
+def course():
+    """A course directory with every lesson in one assignment, after `nbgrader generate_assignment`."""
+    course = scratch_dir()
+    shutil.copy(ROOT / "instructor" / "nbgrader_config.py", course)
+    source = course / "source" / ASSIGNMENT
+    source.mkdir(parents=True)
+    for lesson in LESSONS:
+        shutil.copy(lesson, source)
+    t = time.perf_counter()
+    run(course, "generate_assignment", ASSIGNMENT, "--force")
+    print(f"\ngenerate_assignment: {time.perf_counter() - t:.1f} s")
+    yield course
+    shutil.rmtree(course, ignore_errors=True)
+
+
+def submit(course):
+    """Hand in the three students' notebooks (as `nbgrader collect` would lay them out)."""
+    release = course / "release" / ASSIGNMENT
+    for student in STUDENTS:
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        for lesson in LESSONS:
+            if student == "solved":
+                nb = read(lesson)
+            elif student == "blank":
+                nb = read(release / lesson.name)
+            else:
+                nb = first_only(read(lesson), read(release / lesson.name))
+            nbformat.write(nb, folder / lesson.name)
+
+
+def student_db(course, student):
+    """The URL of one student's copy of the gradebook."""
+    return f"sqlite:///{course / f'gradebook-{student}.db'}"
+
+
+@pytest.fixture(scope="module")
+def runs(course):
+    """Validate the source and the release, and autograde three students, all at once.
+
+    Returns {"validate source": output, "validate release": output, "autograde <student>": output}.
+    """
+    submit(course)
+    names = [lesson.name for lesson in LESSONS]
+    started = {
+        "validate source": start(course, "validate", *[f"source/{ASSIGNMENT}/{n}" for n in names]),
+        "validate release": start(course, "validate", *[f"release/{ASSIGNMENT}/{n}" for n in names]),
+    }
+    for student in STUDENTS:
+        shutil.copy(course / "gradebook.db", course / f"gradebook-{student}.db")
+        started[f"autograde {student}"] = start(course, "autograde", ASSIGNMENT, "--student", student, "--create",
+                                                "--force", f"--CourseDirectory.db_url={student_db(course, student)}")
+    t = time.perf_counter()
+    try:
+        outputs = {name: finish(proc) for name, proc in started.items()}
+    finally:                    # one run failed: stop the others rather than leave them running
+        for proc in started.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    print(f"\nvalidate x2 + autograde x3, concurrently: {time.perf_counter() - t:.1f} s")
+    return outputs
+
+
+def validation_reports(output):
+    """{notebook file name: what `nbgrader validate` printed for it}."""
+    parts = re.split(r"\[ValidateApp \| INFO\] Validating '([^']+)'", output)
+    return {pathlib.Path(parts[i]).name: parts[i + 1] for i in range(1, len(parts), 2)}
+
+
+@pytest.fixture(scope="module")
+def scores(course, runs):
+    """{student: {lesson stem: {grade_id: (score, max_score)}}}, read from each student's gradebook."""
+    from nbgrader.api import Gradebook
+    found = {}
+    for student in STUDENTS:
+        with Gradebook(student_db(course, student), "backprop-lab") as gb:
+            found[student] = {lesson.stem: {g.name: (g.score, g.max_score) for g in
+                                            gb.find_submission_notebook(lesson.stem, ASSIGNMENT, student).grades}
+                              for lesson in LESSONS}
+    return found
+
+
+def errors_outside_exercises(nb):
+    """grade ids or sources of ungraded, non-answer code cells that have an error output."""
+    bad = []
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type != "code" or meta.get("grade") or meta.get("solution"):
+            continue
+        for out in cell.outputs:
+            if out.output_type == "error":
+                bad.append(f"{cell.source[:120]!r}: {out.ename}: {out.evalue}")
+    return bad
+
+
+# --------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_release_has_no_solutions_and_no_hidden_tests(course, lesson):
+    source, release = read(lesson), read(course / "release" / ASSIGNMENT / lesson.name)
+    text = "\n".join(c.source for c in release.cells)
+    for marker in ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"):
+        assert marker not in text, f"{marker} left in the release"
+    assert graded_cells(release) == graded_cells(source), "graded cells and their points are kept"
+    answers = {nbgrader_meta(c)["grade_id"]: c.source for c in source.cells if nbgrader_meta(c).get("solution")}
+    for cell in release.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in answers and cell.cell_type == "code":
+            assert STUB in cell.source, f"{grade_id}: no stub"
+            solution = answers[grade_id].split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0].strip()
+            assert solution not in cell.source, f"{grade_id}: the solution is still there"
+        if nbgrader_meta(cell).get("grade"):
+            visible = next(c.source for c in source.cells if nbgrader_meta(c).get("grade_id") == grade_id)
+            assert cell.source.strip() == visible.split("### BEGIN HIDDEN TESTS")[0].strip(), \
+                f"{grade_id}: the visible tests are handed out unchanged"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_validate_passes_the_source(runs, lesson):
+    report = validation_reports(runs["validate source"])[lesson.name]
+    assert "Success! Your notebook passes all the tests." in report, report[-3000:]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_validate_fails_the_blank_release_on_every_graded_cell(runs, lesson):
+    report = validation_reports(runs["validate release"])[lesson.name]
+    n = len(graded_cells(read(lesson)))
+    assert f"VALIDATION FAILED ON {n} CELL(S)!" in report, report[-3000:]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_graded_cells_follow_the_naming(lesson):
+    nb = read(lesson)
+    graded, solutions = graded_cells(nb), solution_ids(nb)
+    owned = [g for s in solutions for g in graded_cells_of(s, graded)]
+    assert sorted(owned) == sorted(graded), f"graded cells not named <answer id>_tests: {set(graded) - set(owned)}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_autograde_gives_the_solution_full_marks(scores, lesson):
+    got = scores["solved"][lesson.stem]
+    assert got and all(score == top for score, top in got.values()), got
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_autograde_gives_the_blank_release_zero(scores, lesson):
+    got = scores["blank"][lesson.stem]
+    assert set(got) == set(graded_cells(read(lesson)))
+    assert all(score == 0 for score, _ in got.values()), got
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_autograde_gives_the_first_exercise_its_points_only(scores, lesson):
+    source = read(lesson)
+    graded = graded_cells(source)
+    earned = set(graded_cells_of(solution_ids(source)[0], graded))
+    expected = {g: (float(p) if g in earned else 0.0) for g, p in graded.items()}
+    got = {g: score for g, (score, _) in scores["first_only"][lesson.stem].items()}
+    assert got == expected
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_autograded_runs_finish_without_timeouts_or_stray_errors(course, runs, student):
+    """Widget cells, demos and the later cells that use the library's fallback run clean
+    under the autograder, whatever the student handed in; no cell ran into Execute.timeout."""
+    problems = {}
+    for lesson in LESSONS:
+        nb = read(course / "autograded" / student / ASSIGNMENT / lesson.name)
+        bad = errors_outside_exercises(nb)
+        bad += ["CellTimeoutError"] if "CellTimeoutError" in nbformat.writes(nb) else []
+        if bad:
+            problems[lesson.name] = bad
+    assert not problems, problems
+
+
+def test_generate_feedback_reports_the_scores(course, runs):
+    run(course, "generate_feedback", ASSIGNMENT, "--student", "first_only", "--force",
+        f"--CourseDirectory.db_url={student_db(course, 'first_only')}")
+    for lesson in LESSONS:
+        html = (course / "feedback" / "first_only" / ASSIGNMENT / f"{lesson.stem}.html").read_text()
+        source = read(lesson)
+        graded = graded_cells(source)
+        earned = sum(graded[g] for g in graded_cells_of(solution_ids(source)[0], graded))
+        first = re.search(r"Score: ([0-9.]+) / ([0-9.]+)", html)     # the notebook's total comes first
+        assert first and first.groups() == (str(float(earned)), str(float(sum(graded.values())))), lesson.name
