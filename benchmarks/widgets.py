@@ -23,10 +23,13 @@ set), the loss on the training and the test set, the network's prediction on a
 
 Each runs on Matplotlib's Agg canvas and on ipympl's canvas. For ipympl a frame
 includes what the canvas would send to the browser: the PNG of the changed pixels
-(``get_diff_image``, reached through ``blit``/``draw`` -> ``refresh_all``) with a
-front end marked as connected, so the canvas no longer re-encodes its data URL;
-the replot's new figure is a new canvas widget whose first frame is a full PNG.
-No browser is involved: decoding and painting in the browser are not counted.
+(``get_diff_image``, reached through ``blit``/``draw`` -> ``refresh_all``) after
+the messages JupyterLab's view sends when it appears (so the canvas no longer
+re-encodes its data URL); the replot's new figure is a new canvas widget whose
+first frame is a full PNG. The app's live frames on ipympl are the blitted ones
+the browser gets (tests/test_widget_canvas.py checks that they compose into the
+full figure; tests/test_browser.py watches them in JupyterLab). No browser is
+involved here: decoding and painting in the browser are not counted.
 
 Machines are noisy: the contenders are interleaved in rounds (the order rotates),
 the table gives medians and quartiles, and speed-ups are medians of ratios paired
@@ -84,8 +87,13 @@ class FullDrawPlayground(Playground):
 
 
 def connect_front_end(canvas):
-    """Tell an ipympl canvas a browser is attached: it then sends PNG diffs only."""
-    canvas._handle_message(canvas, {"type": "initialized"}, [])
+    """Play JupyterLab's side of ipympl's handshake: the canvas then sends PNG diffs only.
+
+    These are the view's first messages; "refresh" makes the next frame a full one
+    and the view answers the "draw" event it gets back with "draw" (a full draw).
+    """
+    for message in ("refresh", "send_image_mode", "initialized", "draw"):
+        canvas._handle_message(canvas, {"type": message}, [])
 
 
 def live_frame(app):
@@ -163,8 +171,7 @@ def replot_ipympl_frame(trainer):
     def frame():
         prob = trainer.epoch()
         fig = replot_figure(trainer, prob, new_figure)
-        connect_front_end(fig.canvas)
-        fig.canvas.draw()                       # draw, then send the first (full) PNG
+        connect_front_end(fig.canvas)           # the new view asks for its first frame: draw, full PNG
         fig.canvas.close()                      # clear_output drops the old widget
     return frame
 
@@ -174,14 +181,13 @@ def compute_frame(trainer):
 
 
 def count_draws(app):
-    """Wrap the app's canvas.draw to count the full draws made during live frames."""
-    canvas, counter = app.fig.canvas, {"draws": 0}
-    draw = canvas.draw
-
-    def counted():
-        counter["draws"] += 1
-        draw()
-    canvas.draw = counted
+    """Wrap the app's canvas.draw and canvas.blit to count what its live frames did."""
+    canvas, counter = app.fig.canvas, {"draw": 0, "blit": 0}
+    for method in counter:
+        def counted(*args, _name=method, _original=getattr(canvas, method)):
+            counter[_name] += 1
+            return _original(*args)
+        setattr(canvas, method, counted)
     return counter
 
 
@@ -250,9 +256,9 @@ def main(argv=None):
             app = cls()
             if canvas_name == "Agg":
                 FigureCanvasAgg(app.fig)
+                app.redraw(full=True)
             else:
-                connect_front_end(app.fig.canvas)
-            app.redraw(full=True)
+                connect_front_end(app.fig.canvas)   # its first frame: a full draw
             apps[canvas_name, kind] = app
     draws = {name: count_draws(apps[name, "live"]) for name in ("Agg", "ipympl")}
 
@@ -285,9 +291,10 @@ def main(argv=None):
 
     for canvas_name, counter in draws.items():
         app = apps[canvas_name, "live"]
-        n = counter["draws"]
-        print(f"  {canvas_name} live: {n} full draw{'' if n == 1 else 's'} in {app.epoch} frames "
-              f"(only when the loss plot's x-limits doubled, now 0-{app.ax_loss.get_xlim()[1]:g})")
+        n = counter["draw"]
+        print(f"  {canvas_name} live: {counter['blit']} blitted frames and {n} full draw"
+              f"{'' if n == 1 else 's'} in {app.epoch} frames (only when the loss plot's "
+              f"x-limits doubled, now 0-{app.ax_loss.get_xlim()[1]:g})")
     app = apps["Agg", "live"]
     blitted = np.asarray(app.fig.canvas.buffer_rgba()).copy()
     app.fig.canvas.draw()

@@ -11,7 +11,9 @@ and the kernel is idle. Then it checks that:
   messages JupyterLab itself logs while the kernel restarts, let through only then);
 - in a lesson that shows an app: the apps' ipympl figures are drawn, and moving a control
   (a slider by keyboard, else a button, dropdown or toggle) redraws the figure: the
-  canvas pixels differ before and after.
+  canvas pixels differ before and after; in a lesson whose first app trains (the
+  Playground), "step 1 epoch" redraws it each time and Play keeps painting frames (these
+  are blitted: ipympl sends PNGs of the changed pixels); the frame rate is printed.
 Each app is saved as a picture in test-artifacts/screenshots/ (the path is printed).
 
 The server runs with throwaway config, settings and workspaces folders (nothing reaches
@@ -348,6 +350,45 @@ def redraws_on_a_control(page, app):
     return None
 
 
+# Counts the frames the ipympl view paints on a canvas (one drawImage per frame).
+COUNT_PAINTS = """canvas => {
+    const ctx = canvas.getContext('2d');
+    if (!ctx.paints) {
+        const draw = ctx.drawImage.bind(ctx);
+        ctx.drawImage = (...args) => { ctx.paints += 1; return draw(...args); };
+    }
+    ctx.paints = 0;
+}"""
+PAINTS = "canvas => canvas.getContext('2d').paints"
+PLAY_SECONDS = 3
+
+
+def trains_live(page, app):
+    """For a training app (a "step 1 epoch" button and a Play widget): each step redraws the
+    figure, and Play keeps painting new frames. Its frames are blitted, so this watches
+    ipympl's PNGs of the changed pixels arrive and get painted. Returns the frames painted
+    per second while playing (printed; a rough number, not a goal: the browser is shared
+    with the kernel and the test)."""
+    canvas = app.locator(".jupyter-matplotlib-figure canvas").first
+    step = app.locator("button.jupyter-button", has_text="step 1 epoch")
+    if step.count() == 0:
+        return None
+    for k in range(3):
+        before = settled_pixels(page, canvas)
+        step.first.click()
+        assert wait_for_change(page, canvas, before), f"step {k + 1} did not redraw the figure"
+    before = settled_pixels(page, canvas)
+    canvas.evaluate(COUNT_PAINTS)
+    buttons = app.locator(".widget-play button")        # play, pause, stop
+    buttons.nth(0).click()
+    page.wait_for_timeout(PLAY_SECONDS * 1000)
+    buttons.nth(1).click()
+    painted = canvas.evaluate(PAINTS)
+    assert painted > PLAY_SECONDS, f"playing for {PLAY_SECONDS} s painted only {painted} frames"
+    assert settled_pixels(page, canvas) != before
+    return painted / PLAY_SECONDS
+
+
 def screenshot(app, name):
     app.scroll_into_view_if_needed()
     app.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
@@ -375,6 +416,9 @@ def check_apps(page, console, lesson):
             screenshot(app, f"{lesson.stem}-{k + 1}-blank")
     assert not blank, f"apps (numbered from 1) whose figure stays blank: {blank}; console: {console.errors()}"
     assert redraws_on_a_control(page, apps[0]) is not None, "no control of the first app redrew its figure"
+    rate = trains_live(page, apps[0])
+    if rate is not None:
+        print(f"\n{lesson.stem}: 3 steps redrew the figure; Play painted {rate:.0f} frames/s in the browser")
     for k, app in enumerate(apps):
         screenshot(app, f"{lesson.stem}-{k + 1}")
 

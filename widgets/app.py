@@ -13,15 +13,19 @@ line where any exception raised in a callback is shown (never lost), and
 always ends on its last value (no queue of stale frames).
 """
 import asyncio
+import base64
 import contextlib
 import functools
 import html
+import io
 import time
 import traceback
 
 import ipywidgets as ipw
 import matplotlib
+import numpy as np
 from matplotlib.figure import Figure
+from PIL import Image
 
 # Importing ipympl calls matplotlib.use(ipympl) when matplotlib is loaded, which would turn every
 # later plot of the notebook into a widget and drop the inline backend's hooks. The apps use
@@ -34,12 +38,37 @@ except ImportError:         # pragma: no cover - ipympl is a dependency; Agg kee
 finally:
     matplotlib.use = _use
 
+DATA_URL_PREFIX = "data:image/png;base64,"
+
+if Canvas is not None:
+    class _Canvas(Canvas):
+        """ipympl's canvas, safe to draw before it is displayed.
+
+        ipympl 0.10 sends every frame to the browser at once, also before the figure's
+        view exists, and keeps the frame in the ``_data_url`` trait as bare base64 (no
+        ``data:image/png;base64,`` prefix). In JupyterLab either one leaves the figure
+        blank ("drawImage ... HTMLImageElement ... broken state" in the browser's
+        console) whenever an app draws while it is being built, as the Playground does.
+        Here a frame drawn before the view says "initialized" is only kept as a valid
+        data URL (what a saved notebook or a reloaded page shows); the view's first
+        request ("refresh") brings a full frame anyway.
+        """
+
+        def send_binary(self, data):
+            if not self.syncing_data_url:       # a view is on the page: send the frame
+                super().send_binary(data)
+                return
+            pixels = self._last_buff.view(dtype=np.uint8).reshape((*self._last_buff.shape, 4))
+            with io.BytesIO() as png:
+                Image.fromarray(pixels).save(png, format="png")
+                self._data_url = DATA_URL_PREFIX + base64.b64encode(png.getvalue()).decode("ascii")
+
 
 def make_figure(figsize=(8, 4), **kwargs):
     """A Figure on ipympl's canvas (toolbar and header hidden), not registered with pyplot."""
     fig = Figure(figsize=figsize, **kwargs)
     if Canvas is not None:
-        canvas = Canvas(fig)
+        canvas = _Canvas(fig)
         FigureManager(canvas, 0)
         canvas.toolbar_visible = False
         canvas.header_visible = False

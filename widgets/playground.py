@@ -426,15 +426,17 @@ class Playground(App):
     def redraw(self, full=False):
         """Show the artists' new state: blit the changed ones, or draw everything if needed.
 
-        Canvases that support blitting (Agg) restore a saved background and draw single
-        artists on it: a frame then costs a fraction of a full draw, which spends most of
-        its time on axes, ticks and labels. ipympl's canvas says it does not
-        (``supports_blit`` False): there, blitted frames reach JupyterLab as broken
-        images (seen in the browser test), so it gets ``draw_idle``, whose draw event
-        still draws the changing artists (``_on_draw``).
+        A frame restores the saved background (axes, ticks, labels: most of a full
+        draw's time) and draws only the changing artists on it. Both Agg and ipympl's
+        canvas (an Agg canvas that sends the browser a PNG of the changed pixels) can
+        do this. ipympl's ``supports_blit`` is False because Matplotlib does not
+        vouch for blitting on web canvases; the bug that bit here (a frame drawn
+        before display reached JupyterLab as a broken image) is mended in
+        ``app.make_figure``'s canvas, and the browser test watches the live frames.
+        Canvases without saved regions (vector backends) get a plain ``draw_idle``.
         """
         canvas = self.fig.canvas
-        if not getattr(canvas, "supports_blit", False):
+        if not hasattr(canvas, "copy_from_bbox"):
             canvas.draw_idle()
             return
         bg = self._background
