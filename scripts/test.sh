@@ -6,12 +6,7 @@
 # so it works on a fresh machine with only python3 (3.10+). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+source scripts/venv.sh test
 # the browser tests drive Debian's Chromium; Playwright never downloads a browser here
 if [ ! -x /usr/bin/chromium ]; then
     SUDO=""

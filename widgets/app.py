@@ -87,6 +87,7 @@ class App:
 
     fig = None
     ui = None
+    _initial = {}           # control name -> the value the app was opened with (set by subclasses)
     _quiet = False          # True while several controls change at once: callbacks skip their update
 
     def _init_status(self):
@@ -163,6 +164,25 @@ class App:
         with self.quietly():
             for name, value in values.items():
                 self.controls[name].value = value
+
+    def state(self):
+        """The current values of the controls named in ``_initial``, by name."""
+        return {name: self.controls[name].value for name in self._initial}
+
+    def _on_change(self, *_):
+        """A control moved: update the view, unless several controls are being set (``quietly``)."""
+        if not self._quiet:
+            self._update()
+
+    def _update(self):
+        """Recompute from the controls and show the result (each app defines it)."""
+        raise NotImplementedError
+
+    def reset(self, *_):
+        """Put every control back to the value the app was opened with, and update once."""
+        self.restore_controls(self._initial)
+        self._update()
+        self.show_message("")
 
     def redraw(self):
         self.fig.canvas.draw_idle()

@@ -118,10 +118,6 @@ class GradientFlow(App):
         self._rebuild()
 
     # ---- model ------------------------------------------------------------------
-    def state(self):
-        """The controls' current values, by name."""
-        return {name: self.controls[name].value for name in self._initial}
-
     def _initializer(self, s):
         if s["initializer"] == "random_normal":
             return RandomNormal(stddev=s["init_scale"])

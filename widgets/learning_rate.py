@@ -203,10 +203,6 @@ class LearningRateExplorer(App):
         self.controls["start"].description = "start $w_1$" if two_d else "start $w$"
 
     # --- callbacks --------------------------------------------------------------------
-    def _on_change(self, *_):
-        if not self._quiet:
-            self._update()
-
     def _on_surface(self, *_):
         c = self.controls
         self.surface = surfaces.get(SURFACE_2D if c["dims"].value == 2 else c["loss"].value)
@@ -227,9 +223,7 @@ class LearningRateExplorer(App):
         c = self.controls
         c["dims"].value = self._initial["dims"]
         c["loss"].value = self._initial["loss"]
-        self.restore_controls(self._initial)
-        self._update()
-        self.show_message("")
+        super().reset()
 
     def _update(self):
         """Run plain SGD from the start and redraw the iterates, the loss and the regime."""

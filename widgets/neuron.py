@@ -178,20 +178,7 @@ class NeuronExplorer(App):
             self.status,
         ])
 
-    def _on_change(self, *_):
-        if not self._quiet:
-            self._update()
-
-    def reset(self, *_):
-        """Put every control back to the value the app was opened with."""
-        self.restore_controls(self._initial)
-        self._update()
-
     # ---- model -> view ----------------------------------------------------------
-    def state(self):
-        """The controls' current values, by name."""
-        return {name: self.controls[name].value for name in self._initial}
-
     def compute(self):
         """Forward and backward through backprop for the current controls.
 

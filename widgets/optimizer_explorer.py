@@ -188,10 +188,6 @@ class OptimizerExplorer(App):
         self.ui = ipw.VBox([ipw.HBox([sliders, boxes]), figure_widget(self.fig), self.status])
 
     # --- callbacks --------------------------------------------------------------------
-    def _on_change(self, *_):
-        if not self._quiet:
-            self._update()
-
     def _on_surface(self, change):
         self.surface = surfaces.get(change["new"])
         s, c = self.surface, self.controls
@@ -217,9 +213,7 @@ class OptimizerExplorer(App):
         """Back to the state the app was opened in."""
         c = self.controls
         c["surface"].value = self._initial["surface"]      # redraws the map if it changed
-        self.restore_controls(self._initial)
-        self._update()
-        self.show_message("")
+        super().reset()
 
     def _update(self):
         """Run every checked optimizer from the start and redraw the paths (contours stay)."""

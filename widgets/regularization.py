@@ -107,10 +107,6 @@ class RegularizationExplorer(App):
         data["classification"] = (Xt, yt[:, None].astype(float), Xv, yv[:, None].astype(float))
         return data
 
-    def state(self):
-        """The controls' current values, by name."""
-        return {name: self.controls[name].value for name in self._initial}
-
     def build_model(self):
         """A fresh, compiled Sequential for the current controls (seeded: same controls, same weights).
 
