@@ -242,10 +242,11 @@ def open_lesson(page, url, lesson):
     (with the file browser folded away to leave room for the apps), the next ones in the same
     JupyterLab (`docmanager:open`, what a double click in the file browser does), which saves
     JupyterLab's start-up of about 3.5 s per lesson."""
+    path = lesson.relative_to(ROOT).as_posix()
     if page.url.startswith(f"{url}/lab"):
-        page.evaluate(OPEN_IN_PLACE, f"lessons/{lesson.name}")
+        page.evaluate(OPEN_IN_PLACE, path)
     else:
-        page.goto(f"{url}/lab/tree/lessons/{lesson.name}?reset")
+        page.goto(f"{url}/lab/tree/{path}?reset")
         page.click(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
     page.wait_for_selector(f".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel:text-is('{lesson.name}')")
     page.wait_for_selector(".jp-Notebook .jp-Cell")
@@ -294,10 +295,25 @@ def pixels(canvas):
 
 
 def controls(app):
-    """Candidate controls of an app, in the order a learner would try them."""
-    return [*app.locator(".widget-slider .noUi-handle").all(),
-            *app.locator("button.jupyter-button:not(.mod-active)").all(),
-            *app.locator(".widget-dropdown select").all()]
+    """Candidate controls of an app, in the order a learner would try them (not Play's
+    buttons: playing goes on by itself, trains_live tries it; not the hidden toolbar's)."""
+    buttons = [b for b in app.locator("button.jupyter-button:not(.mod-active)").all()
+               if not b.evaluate("e => !!e.closest('.widget-play')")]
+    found = [*app.locator(".widget-slider .noUi-handle").all(), *buttons,
+             *app.locator(".widget-dropdown select").all(),
+             *app.locator(".widget-checkbox input").all()]
+    return [control for control in found if control.is_visible()
+            and control.evaluate("e => !e.disabled && !e.closest('[disabled]')")]
+
+
+# A control's name as the learner reads it: its label, or a button's text.
+CONTROL_NAME = """e => {
+    if (e.type === 'checkbox') return e.closest('label').innerText.trim();
+    const box = e.closest('.widget-slider, .widget-dropdown, .widget-toggle-buttons');
+    const label = box && box.querySelector('.widget-label');
+    const own = e.tagName === 'BUTTON' ? e.innerText.trim() : '';
+    return [label ? label.innerText.trim() : '', own].filter(Boolean).join(': ') || e.tagName;
+}"""
 
 
 def move(control):
@@ -307,8 +323,12 @@ def move(control):
     classes = control.get_attribute("class") or ""
     if "noUi-handle" in classes:
         control.focus()
-        for _ in range(3):
-            control.press("ArrowRight")
+        before = control.get_attribute("aria-valuenow")
+        for key in ("ArrowRight", "ArrowLeft"):     # left when the slider is at its right end
+            for _ in range(3):
+                control.press(key)
+            if control.get_attribute("aria-valuenow") != before:
+                break
     elif control.evaluate("e => e.tagName") == "SELECT":
         options = control.locator("option").all()
         current = control.input_value()
@@ -330,8 +350,8 @@ def settled_pixels(page, canvas, timeout=5):
         last = now
 
 
-def wait_for_change(page, canvas, before):
-    deadline = time.monotonic() + REDRAW_TIMEOUT
+def wait_for_change(page, canvas, before, timeout=REDRAW_TIMEOUT):
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         page.wait_for_timeout(200)
         if pixels(canvas)[0] != before:
@@ -448,3 +468,64 @@ def test_lesson_runs_in_jupyterlab(server, page, console, lesson):
     finally:
         shut_down_kernels(server)
 
+
+
+# --------------------------------------------------------------------------
+# Every app, every control
+# --------------------------------------------------------------------------
+
+APPS = ["NeuronExplorer", "BackpropStepper", "Playground", "OptimizerExplorer", "GradientFlow",
+        "LearningRateExplorer", "RegularizationExplorer", "LossExplorer", "DigitsViewer"]
+CONTROL_TIMEOUT = 3         # seconds to wait for a redraw after one control moved
+# Controls that only set how the next training steps run, so the figure rightly stays as it
+# is until the learner trains, and the stepper's "hide numbers" before any gradient is shown.
+NO_REDRAW_EXPECTED = {
+    "Playground": {"batch size", "learning rate", "optimizer"},
+    "GradientFlow": {"learning rate", "steps"},
+    "BackpropStepper": {"hide numbers"},
+}
+
+
+def test_every_control_of_every_app_in_jupyterlab(server, page, console):
+    """Each app opened with its defaults in a notebook, and each of its enabled controls
+    moved in turn as a learner would: no error anywhere (page, console, the app's status
+    line), and every control redraws the figure but those in NO_REDRAW_EXPECTED."""
+    notebook = ROOT / "test-artifacts" / "all_apps.ipynb"
+    notebook.parent.mkdir(exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(f"from widgets import {name}\n{name}()") for name in APPS]
+    nbformat.write(nb, notebook)
+    console.messages.clear()
+    try:
+        open_lesson(page, server, notebook)
+        restart_and_run_all(page, console)
+        assert tracebacks(page) == []
+        apps = app_outputs(page).all()
+        assert len(apps) == len(APPS)
+        report = {}
+        for name, app in zip(APPS, apps):
+            canvas = app.locator(".jupyter-matplotlib-figure canvas").first
+            assert drawn(page, canvas, time.monotonic() + DRAW_TIMEOUT), f"{name}: figure blank"
+            moved, still = [], []
+            for control in controls(app):
+                label = control.evaluate(CONTROL_NAME)
+                before = settled_pixels(page, canvas)
+                move(control)
+                (moved if wait_for_change(page, canvas, before, CONTROL_TIMEOUT) else still).append(label)
+                status = app.locator(".widget-html").all_inner_texts()
+                assert not any("Error:" in text for text in status), f"{name}, {label}: {status}"
+            screenshot(app, f"all_apps-{name}")
+            report[name] = (moved, still)
+            unexpected = set(still) - NO_REDRAW_EXPECTED.get(name, set())
+            assert not unexpected, f"{name}: these controls did not redraw the figure: {unexpected}"
+        assert console.errors() == []
+        for name, (moved, still) in report.items():
+            print(f"\n{name}: {len(moved)} of {len(moved) + len(still)} controls redrew the figure"
+                  + (f"; not: {', '.join(still)}" if still else ""))
+    except Exception:
+        page.screenshot(path=str(SCREENSHOTS / "all_apps-FAILED-page.png"))
+        raise
+    finally:
+        shut_down_kernels(server)
+        notebook.unlink(missing_ok=True)

@@ -138,8 +138,10 @@ def test_large_initial_weights_explode():
 def test_clipping_shows_the_norms_after_the_optimizers_clip():
     app = GradientFlow(activation="relu", initializer="random_normal", init_scale=0.5)
     assert "exploding" in app.summary.get_text()
+    assert app.controls["clipnorm_value"].disabled          # "clip at" means nothing without clipping
     app.controls["clipnorm_value"].value = 1.0
     app.controls["clipnorm"].value = True
+    assert not app.controls["clipnorm_value"].disabled
     model, X, y = reference(activation="relu", initializer="random_normal", init_scale=0.5, clipnorm=1.0)
     model.compute_gradients(X, y)
     before = kernel_norms(model, model.grads)
@@ -156,6 +158,7 @@ def test_clipping_shows_the_norms_after_the_optimizers_clip():
     app.controls["clipnorm"].value = False
     assert app.model.optimizer.clipnorm is None
     assert not app.after_clip.get_visible()
+    assert app.controls["clipnorm_value"].disabled
 
 
 def test_train_takes_the_same_sgd_steps_with_clipping():

@@ -359,21 +359,21 @@ class GradientFlow(App):
                                         description="initializer", style=style, layout=layout)
         c["init_scale"] = ipw.FloatLogSlider(value=init["init_scale"], base=10,
                                              min=np.log10(INIT_SCALE_RANGE[0]), max=np.log10(INIT_SCALE_RANGE[1]),
-                                             step=0.05, readout_format=".3g", description="init_scale",
+                                             step=0.05, readout_format=".3g", description="init scale",
                                              disabled=init["initializer"] != "random_normal",
                                              style=style, layout=layout)
-        c["batch_norm"] = ipw.Checkbox(value=init["batch_norm"], description="batch_norm",
+        c["batch_norm"] = ipw.Checkbox(value=init["batch_norm"], description="batch norm",
                                        indent=False, layout=ipw.Layout(width="140px"))
         c["clipnorm"] = ipw.Checkbox(value=init["clipnorm"], description="clipnorm",
                                      indent=False, layout=ipw.Layout(width="140px"))
         c["clipnorm_value"] = ipw.FloatLogSlider(value=init["clipnorm_value"], base=10,
                                                  min=np.log10(CLIPNORM_RANGE[0]), max=np.log10(CLIPNORM_RANGE[1]),
                                                  step=0.1, readout_format=".3g", description="clip at",
-                                                 style=style, layout=layout)
+                                                 disabled=not init["clipnorm"], style=style, layout=layout)
         c["learning_rate"] = ipw.FloatLogSlider(value=init["learning_rate"], base=10,
                                                 min=np.log10(LEARNING_RATE_RANGE[0]),
                                                 max=np.log10(LEARNING_RATE_RANGE[1]), step=0.1,
-                                                readout_format=".3g", description="learning_rate",
+                                                readout_format=".3g", description="learning rate",
                                                 style=style, layout=layout)
         c["steps"] = ipw.IntSlider(value=init["steps"], min=STEPS_RANGE[0], max=STEPS_RANGE[1],
                                    description="steps", style=style, layout=layout)
@@ -387,6 +387,7 @@ class GradientFlow(App):
         for name in ("depth", "units", "activation", "initializer", "init_scale", "batch_norm"):
             c[name].observe(rebuild, "value")
         c["initializer"].observe(self.guard(self._enable_scale), "value")
+        c["clipnorm"].observe(self.guard(self._enable_clip), "value")
         optimizer = self.throttled(self._set_optimizer)
         for name in ("clipnorm", "clipnorm_value", "learning_rate"):
             c[name].observe(optimizer, "value")
@@ -406,3 +407,6 @@ class GradientFlow(App):
 
     def _enable_scale(self, change):
         self.controls["init_scale"].disabled = change["new"] != "random_normal"
+
+    def _enable_clip(self, change):
+        self.controls["clipnorm_value"].disabled = not change["new"]

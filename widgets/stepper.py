@@ -481,7 +481,7 @@ class BackpropStepper(App):
         for name, tip in (("forward", "compute every value"), ("back", "undo one step"),
                           ("next", "the next step"), ("reset", "back to the start")):
             c[name] = ipw.Button(description=name, tooltip=tip, layout=ipw.Layout(width="90px"))
-        c["hide_numbers"] = ipw.Checkbox(value=self._hide_initial, description="hide_numbers",
+        c["hide_numbers"] = ipw.Checkbox(value=self._hide_initial, description="hide numbers",
                                          indent=False, tooltip="show new grads as ? until the next click",
                                          layout=ipw.Layout(width="140px"))
         c["explanation"] = self.explanation = ipw.HTML(layout=ipw.Layout(min_height="5em"))
