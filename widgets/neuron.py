@@ -49,7 +49,7 @@ class NeuronExplorer(App):
     """
 
     def __init__(self, w1=1.5, w2=-1.0, b=0.5, activation="sigmoid", x1=-1.0, x2=1.0,
-                 target=1.0, loss="mse", figsize=(12, 5.2)):
+                 target=1.0, loss="mse", figsize=(10.4, 5.6)):
         self._initial = {
             "w1": check_number(w1, "w1", *WEIGHT_RANGE),
             "w2": check_number(w2, "w2", *WEIGHT_RANGE),
@@ -80,12 +80,12 @@ class NeuronExplorer(App):
     def _build_view(self, figsize):
         self.fig = fig = make_figure(figsize)
         # fixed positions (figure fractions): room above for 3-line titles, below for the numbers
-        bottom, height = 0.31, 0.5
+        bottom, height = 0.34, 0.46
         side = height * figsize[1] / figsize[0]            # a square input plane
-        ax_f = fig.add_axes([0.055, bottom, 0.24, height])
-        ax_p = fig.add_axes([0.35, bottom, side, height])
-        ax_cb = fig.add_axes([0.35 + side + 0.012, bottom, 0.01, height])
-        ax_g = fig.add_axes([0.71, bottom, 0.27, height])
+        ax_f = fig.add_axes([0.065, bottom, 0.24, height])
+        ax_p = fig.add_axes([0.37, bottom, side, height])
+        ax_cb = fig.add_axes([0.37 + side + 0.012, bottom, 0.012, height])
+        ax_g = fig.add_axes([0.755, bottom, 0.225, height])
         self.axes = {"activation": ax_f, "plane": ax_p, "gradients": ax_g}
 
         # (a) the activation curve, the neuron's (z, a) on it
@@ -128,16 +128,16 @@ class NeuronExplorer(App):
         ax_g.set_xlim(-0.6, 2.6)
         ax_g.axhline(0, color="k", lw=0.8)
         self.bar_texts = [ax_g.text(i, 0, "", ha="center", fontsize=10) for i in range(3)]
-        ax_g.set_title("(c) gradients on the training point (backprop)\n"
-                       "a step of gradient descent goes against each bar", fontsize=10)
+        ax_g.set_title("(c) gradients at the training point\n"
+                       "(backprop); a descent step goes\nagainst each bar", fontsize=10)
         self.note = ax_g.text(0.5, 0.5, "", transform=ax_g.transAxes, ha="center", va="center",
                               fontsize=9, color="#a35f00",
                               bbox=dict(boxstyle="round", fc="#fff4e0", ec="#a35f00"))
         ax_g.set_ylabel("dL/d(parameter)")
 
         # the numbers, spelled out as the chain rule
-        self.forward_text = fig.text(0.055, 0.02, "", family="monospace", fontsize=9.5, va="bottom")
-        self.backward_text = fig.text(0.56, 0.02, "", family="monospace", fontsize=9.5, va="bottom")
+        self.forward_text = fig.text(0.02, 0.015, "", family="monospace", fontsize=9.5, va="bottom")
+        self.backward_text = fig.text(0.6, 0.015, "", family="monospace", fontsize=9.5, va="bottom")
         fig.suptitle("One neuron:  z = w1·x1 + w2·x2 + b,   a = f(z),   loss L(a, target)",
                      fontsize=12, y=0.985)
 
@@ -283,7 +283,8 @@ class NeuronExplorer(App):
     @staticmethod
     def _forward_text(s, r):
         return ("forward\n"
-                f"z = w1·x1 + w2·x2 + b = {_p(s['w1'])}·{_p(s['x1'])} + {_p(s['w2'])}·{_p(s['x2'])}"
+                "z = w1·x1 + w2·x2 + b\n"
+                f"  = {_p(s['w1'])}·{_p(s['x1'])} + {_p(s['w2'])}·{_p(s['x2'])}"
                 f" + {_p(s['b'])} = {r['z']:.4f}\n"
                 f"a = {s['activation']}(z) = {r['a']:.4g}\n"
                 f"L = {s['loss']}(target {s['target']:.2f}, a) = {r['loss']:.4f}")
@@ -292,11 +293,12 @@ class NeuronExplorer(App):
     def _backward_text(r):
         g = r["grads"]
         if r["fused"]:
-            dz_line = f"dL/dz = a - target = {_fmt(r['dz'])}   (sigmoid + cross-entropy)"
+            dz_lines = f"(sigmoid + cross-entropy)\ndL/dz = a - target = {_fmt(r['dz'])}"
         else:
-            dz_line = f"dL/da = {_fmt(r['da'])}      dL/dz = dL/da·f'(z) = {_fmt(r['dz'])}"
-        return ("backward (the chain rule)\n" + dz_line + "\n"
-                f"dL/dw1 = dL/dz·x1 = {_fmt(g[0])}    dL/dw2 = dL/dz·x2 = {_fmt(g[1])}\n"
+            dz_lines = f"dL/da = {_fmt(r['da'])}\ndL/dz = dL/da·f'(z) = {_fmt(r['dz'])}"
+        return ("backward (the chain rule)\n" + dz_lines + "\n"
+                f"dL/dw1 = dL/dz·x1 = {_fmt(g[0])}\n"
+                f"dL/dw2 = dL/dz·x2 = {_fmt(g[1])}\n"
                 f"dL/db  = dL/dz    = {_fmt(g[2])}")
 
     @staticmethod
