@@ -45,7 +45,8 @@ def bar_heights(app):
 
 
 def test_builds_with_every_control(app):
-    assert set(app.controls) == {"w1", "w2", "b", "activation", "x1", "x2", "target", "loss", "reset"}
+    assert set(app.controls) == {"w1", "w2", "b", "activation", "x1", "x2", "target", "loss",
+                                 "learning_rate", "step", "reset"}
     assert app.fig is not None and app.ui is not None
     assert app.status.value == ""
     bundle = app._repr_mimebundle_()
@@ -171,7 +172,7 @@ def test_reset_restores_the_opening_state():
               loss="binary_crossentropy")
     assert not np.allclose(bar_heights(app), heights)
     app.controls["reset"].click()
-    assert app.state() == opened
+    assert app.state() == {**opened, "learning_rate": 0.5}
     np.testing.assert_allclose(bar_heights(app), heights)
     np.testing.assert_allclose(app.image.get_array(), image)
     app.close()
@@ -193,6 +194,41 @@ def test_error_in_callback_shows_in_status(monkeypatch):
     app.close()
 
 
+@pytest.mark.parametrize("activation, loss", [("sigmoid", "mse"), ("tanh", "mse"),
+                                              ("sigmoid", "binary_crossentropy")])
+def test_gradient_step_moves_the_sliders_against_the_gradient(activation, loss):
+    app = NeuronExplorer(activation=activation, loss=loss, learning_rate=0.3)
+    before = app.state()
+    g = numeric_grads(before)
+    loss_before = loss_of([before["w1"], before["w2"], before["b"]], before["x1"], before["x2"],
+                          before["target"], activation, loss)
+    app.controls["step"].click()
+    after = app.state()
+    expected = np.array([before["w1"], before["w2"], before["b"]]) - 0.3 * g
+    np.testing.assert_allclose([after["w1"], after["w2"], after["b"]], expected, rtol=1e-6, atol=1e-8)
+    loss_after = loss_of(expected, before["x1"], before["x2"], before["target"], activation, loss)
+    assert loss_after < loss_before                 # a small step downhill
+    assert f"{loss_before:.4f} → {loss_after:.4f}" in app.status.value and "step 1" in app.status.value
+    np.testing.assert_allclose(bar_heights(app), numeric_grads(after), rtol=1e-5, atol=1e-8)
+    assert "-0.3 × its bar" in app.title_g.get_text()
+    app.controls["step"].click()
+    assert app.steps == 2 and "step 2" in app.status.value
+    app.controls["reset"].click()
+    assert app.steps == 0 and app.state() == before and app.status.value == ""
+    app.close()
+
+
+def test_a_step_past_the_slider_range_is_held_there_and_said():
+    app = NeuronExplorer(w1=3.9, w2=-1.0, b=0.0, x1=-3.0, x2=0.0, target=0.0, activation="linear",
+                         learning_rate=10.0)
+    # z = -11.7, a = z, dL/dw1 = 2 (a - 0) x1 = 70.2 -> w1 - 10 * 70.2 is far below -4
+    app.controls["step"].click()
+    assert app.state()["w1"] == -4.0
+    assert "w1, b held at the slider&#x27;s end" in app.status.value     # b - 10 * 2a = 234 too
+    assert "the loss rose" in app.status.value and "smaller learning rate" in app.status.value
+    app.close()
+
+
 @pytest.mark.parametrize("kwargs, name, error", [
     ({"w1": 4.5}, "w1", ValueError),
     ({"w2": "1"}, "w2", TypeError),
@@ -203,6 +239,8 @@ def test_error_in_callback_shows_in_status(monkeypatch):
     ({"x2": None}, "x2", TypeError),
     ({"target": 1.5}, "target", ValueError),
     ({"loss": "hinge"}, "loss", ValueError),
+    ({"learning_rate": 0}, "learning_rate", ValueError),
+    ({"learning_rate": "0.5"}, "learning_rate", TypeError),
 ])
 def test_bad_arguments_name_themselves(kwargs, name, error):
     with pytest.raises(error, match=name):

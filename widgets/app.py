@@ -113,8 +113,8 @@ class App:
         self.status.value = (f"<span style='color:#b00020'><b>Error:</b> {detail}</span>")
 
     def show_message(self, text, color="#333"):
-        """Put a short line in the status area (HTML-escaped)."""
-        self.status.value = f"<span style='color:{color}'>{html.escape(text)}</span>"
+        """Put a short line in the status area (HTML-escaped); an empty text clears it."""
+        self.status.value = f"<span style='color:{color}'>{html.escape(text)}</span>" if text else ""
 
     def throttled(self, fn, interval=0.05):
         """A guarded version of ``fn`` that runs at most once per ``interval`` seconds.

@@ -10,7 +10,9 @@ Moving the sliders shows that (w1, w2) sets the direction of the line (the weigh
 are its normal, drawn as an arrow toward z > 0) and b shifts it; that a point far on
 the flat part of a sigmoid or tanh gets tiny gradients; that a relu with z < 0 gets
 none at all; and that each weight's gradient is dL/dz times its input (the chain rule,
-printed under the figure). Every number comes from backprop: a ``Dense(1)`` layer's
+printed under the figure). "gradient step" takes one step of gradient descent on the
+point (backprop's SGD with the chosen learning rate) and moves the sliders: the loss
+drops and the line turns toward the point. Every number comes from backprop: a ``Dense(1)`` layer's
 forward pass, the loss's ``backward()`` and the layer's ``backward()`` (for sigmoid with
 cross-entropy, the loss's dL/dz and ``Dense.backward_from_logits``, as ``Sequential`` does).
 """
@@ -20,6 +22,7 @@ import numpy as np
 from backprop import losses
 from backprop.losses import EPSILON
 from backprop.layers import Dense
+from backprop.optimizers import SGD
 from backprop.validation import check_choice, check_number
 
 from .app import App, figure_widget, make_figure
@@ -31,6 +34,7 @@ INPUT_RANGE = (-3.0, 3.0)       # x1, x2 sliders and the plane of panel (b)
 Z_RANGE = (-6.0, 6.0)           # the activation curve of panel (a)
 GRID = 121                      # pixels per side of the output image
 GRAD_SCALES = (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500)   # bar-axis limits, in steps
+LEARNING_RATE_RANGE = (0.01, 10.0)
 
 
 class NeuronExplorer(App):
@@ -42,14 +46,17 @@ class NeuronExplorer(App):
         x1, x2: the training point, numbers in [-3, 3] (defaults -1.0, 1.0)
         target: the point's label, a number in [0, 1] (default 1.0)
         loss: "mse" or "binary_crossentropy"
+        learning_rate: the gradient step's size, a number in [0.01, 10] (default 0.5)
         figsize: the figure's size in inches
 
     Controls (``app.controls``): "w1", "w2", "b", "x1", "x2", "target" (FloatSliders),
-    "activation", "loss" (Dropdowns), "reset" (Button).
+    "activation", "loss" (Dropdowns), "learning_rate" (FloatLogSlider), "step", "reset"
+    (Buttons). ``app.result`` holds the last ``compute()``; ``app.steps`` counts the
+    gradient steps taken since the app opened or was reset.
     """
 
     def __init__(self, w1=1.5, w2=-1.0, b=0.5, activation="sigmoid", x1=-1.0, x2=1.0,
-                 target=1.0, loss="mse", figsize=(10.4, 5.6)):
+                 target=1.0, loss="mse", learning_rate=0.5, figsize=(10.4, 5.6)):
         self._initial = {
             "w1": check_number(w1, "w1", *WEIGHT_RANGE),
             "w2": check_number(w2, "w2", *WEIGHT_RANGE),
@@ -59,7 +66,9 @@ class NeuronExplorer(App):
             "x2": check_number(x2, "x2", *INPUT_RANGE),
             "target": check_number(target, "target", 0.0, 1.0),
             "loss": check_choice(loss, "loss", LOSSES),
+            "learning_rate": check_number(learning_rate, "learning_rate", *LEARNING_RATE_RANGE),
         }
+        self.steps = 0
         self._init_status()
         # model: one Dense(1) layer per activation (each built for 2 inputs), one loss
         # object per name; the sliders' values are copied into them on every update.
@@ -128,8 +137,7 @@ class NeuronExplorer(App):
         ax_g.set_xlim(-0.6, 2.6)
         ax_g.axhline(0, color="k", lw=0.8)
         self.bar_texts = [ax_g.text(i, 0, "", ha="center", fontsize=10) for i in range(3)]
-        ax_g.set_title("(c) gradients at the training point\n"
-                       "(backprop); a descent step goes\nagainst each bar", fontsize=10)
+        self.title_g = ax_g.set_title("", fontsize=10)
         self.note = ax_g.text(0.5, 0.5, "", transform=ax_g.transAxes, ha="center", va="center",
                               fontsize=9, color="#a35f00",
                               bbox=dict(boxstyle="round", fc="#fff4e0", ec="#a35f00"))
@@ -161,22 +169,56 @@ class NeuronExplorer(App):
         c["target"] = slider("target", 0.0, 1.0, 0.05)
         c["loss"] = ipw.Dropdown(options=LOSSES, value=init["loss"], description="loss",
                                  style=style, layout=layout)
+        c["learning_rate"] = ipw.FloatLogSlider(value=init["learning_rate"], base=10,
+                                                min=np.log10(LEARNING_RATE_RANGE[0]),
+                                                max=np.log10(LEARNING_RATE_RANGE[1]), step=0.05,
+                                                readout_format=".3g", description="learning rate",
+                                                style=style, layout=layout)
+        c["step"] = ipw.Button(description="gradient step", icon="step-forward",
+                               tooltip="w <- w - learning rate * dL/dw for w1, w2 and b")
         c["reset"] = ipw.Button(description="reset", icon="undo",
                                 tooltip="back to the values the app was opened with")
 
         update = self.throttled(self._on_change)
         for name in init:
             c[name].observe(update, "value")
+        c["step"].on_click(self.guard(self.step))
         c["reset"].on_click(self.guard(self.reset))
 
         column = lambda title, names: ipw.VBox([ipw.HTML(f"<b>{title}</b>")] + [c[n] for n in names])
         self.ui = ipw.VBox([
             ipw.HBox([column("neuron", ["w1", "w2", "b", "activation"]),
                       column("training point", ["x1", "x2", "target"]),
-                      column("loss", ["loss", "reset"])]),
+                      column("loss and descent", ["loss", "learning_rate", "step", "reset"])]),
             figure_widget(self.fig),
             self.status,
         ])
+
+    def step(self, *_):
+        """One gradient-descent step on the training point, w <- w - lr dL/dw, by backprop's SGD.
+
+        The new weights go to the sliders (held to their range, said in the status line);
+        the status line gives the loss before and after.
+        """
+        s, before = self.state(), self.compute()      # compute() leaves dL/dW, dL/db in the layer
+        layer = self._layers[s["activation"]]
+        params = {name: value.copy() for name, value in layer.params.items()}   # W (2, 1), b (1,)
+        SGD(learning_rate=s["learning_rate"]).apply(params, layer.grads)
+        new = {"w1": float(params["W"][0, 0]), "w2": float(params["W"][1, 0]), "b": float(params["b"][0])}
+        held = [name for name, value in new.items() if not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]]
+        self.restore_controls({name: float(np.clip(value, *WEIGHT_RANGE)) for name, value in new.items()})
+        self.steps += 1
+        self._update()
+        text = f"step {self.steps}: loss {before['loss']:.4f} → {self.result['loss']:.4f}"
+        if held:
+            text += f"; {', '.join(held)} held at the slider's end ({WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[1]:g})"
+        if self.result["loss"] > before["loss"]:
+            text += "; the loss rose: the step overshot, try a smaller learning rate"
+        self.show_message(text, color="#a35f00" if self.result["loss"] > before["loss"] else "#333")
+
+    def reset(self, *_):
+        self.steps = 0
+        super().reset()
 
     # ---- model -> view ----------------------------------------------------------
     def compute(self):
@@ -220,6 +262,7 @@ class NeuronExplorer(App):
 
     def _update(self):
         s, r = self.state(), self.compute()
+        self.result = r
         z, a, g = r["z"], r["a"], r["grads"]
 
         # (a)
@@ -246,6 +289,9 @@ class NeuronExplorer(App):
 
         # (c)
         ax_g = self.axes["gradients"]
+        self.title_g.set_text("(c) gradients at the training point\n"
+                              f"(backprop); a gradient step moves\neach parameter by "
+                              f"-{s['learning_rate']:.3g} × its bar")
         limit = next((v for v in GRAD_SCALES if np.max(np.abs(g)) <= 0.9 * v), GRAD_SCALES[-1])
         ax_g.set_ylim(-limit, limit)                # steps, so small moves keep the same scale
         for bar, text, value in zip(self.bars, self.bar_texts, g):
