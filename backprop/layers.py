@@ -175,7 +175,7 @@ class Dense(Layer):
         if self.kernel_regularizer is not None:
             self.grads["W"] += self.kernel_regularizer.gradient(W)
         if self.use_bias:
-            np.sum(dz, axis=0, out=self.grads["b"])                 # db = sum over the batch
+            dz.sum(axis=0, out=self.grads["b"])                     # db = sum over the batch
             if self.bias_regularizer is not None:
                 self.grads["b"] += self.bias_regularizer.gradient(self.params["b"])
         return dz @ W.T if need_dx else None                       # dx = dz W^T

@@ -11,6 +11,8 @@ its gradient carries a factor 1/N. Probabilities are clipped to [eps, 1 - eps]
 ``fused_gradient(y_true, p)`` is the shortcut the model takes when the last layer's
 activation pairs with the loss (sigmoid + binary cross-entropy, softmax +
 categorical cross-entropy): dL/dz = (p - y) / N, exact and never unstable.
+Sparse categorical cross-entropy keeps its integer labels (N,) all the way: the
+labels pick one entry per row, so no (N, C) one-hot is built on the training path.
 """
 import numpy as np
 
@@ -39,8 +41,14 @@ class Loss:
             raise RuntimeError(f"call the loss, {self.name}(y_true, y_pred), before backward()")
         return self.grad(*self._last)
 
-    def _check_targets(self, y_true, y_pred):
-        y_true = check_array(y_true, "y_true", dtype=y_pred.dtype)
+    def _check_targets(self, y_true, y_pred, checked=False):
+        """y_true as ``forward`` takes it, checked against y_pred.
+
+        checked: y_true already passed ``check_array`` (a model's check of y), so it is only
+        checked again if it must change dtype (float64 to float32 can overflow to inf).
+        """
+        if not (checked and y_true.dtype == y_pred.dtype):
+            y_true = check_array(y_true, "y_true", dtype=y_pred.dtype)
         if y_true.shape != y_pred.shape and y_true.size == y_pred.size and y_true.ndim <= 2:
             y_true = y_true.reshape(y_pred.shape)          # (N,) against (N, 1), as Keras allows
         if y_true.shape != y_pred.shape:
@@ -57,7 +65,7 @@ class MeanSquaredError(Loss):
     name = "mean_squared_error"
 
     def forward(self, y_true, y_pred):
-        return float(np.mean((y_pred - y_true) ** 2))
+        return float(((y_pred - y_true) ** 2).mean())
 
     def grad(self, y_true, y_pred):
         return 2.0 * (y_pred - y_true) / y_pred.size
@@ -69,7 +77,7 @@ class MeanAbsoluteError(Loss):
     name = "mean_absolute_error"
 
     def forward(self, y_true, y_pred):
-        return float(np.mean(np.abs(y_pred - y_true)))
+        return float(np.abs(y_pred - y_true).mean())
 
     def grad(self, y_true, y_pred):
         return np.sign(y_pred - y_true) / y_pred.size
@@ -90,8 +98,8 @@ class BinaryCrossentropy(Loss):
             raise TypeError(f"from_logits must be True or False, got {describe(from_logits)}")
         self.from_logits = from_logits
 
-    def _check_targets(self, y_true, y_pred):
-        y_true = super()._check_targets(y_true, y_pred)
+    def _check_targets(self, y_true, y_pred, checked=False):
+        y_true = super()._check_targets(y_true, y_pred, checked)
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
             raise ValueError(f"y_true must be labels in [0, 1] for {self.name}, "
                              f"got values from {y_true.min():g} to {y_true.max():g}")
@@ -100,9 +108,9 @@ class BinaryCrossentropy(Loss):
     def forward(self, y_true, y_pred):
         if self.from_logits:
             z = y_pred
-            return float(np.mean(np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))))
-        p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
-        return float(-np.mean(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
+            return float((np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))).mean())
+        p = y_pred.clip(EPSILON, 1.0 - EPSILON)
+        return float(-(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)).mean())
 
     def grad(self, y_true, y_pred):
         if self.from_logits:
@@ -139,20 +147,25 @@ class CategoricalCrossentropy(Loss):
             raise TypeError(f"from_logits must be True or False, got {describe(from_logits)}")
         self.from_logits = from_logits
 
-    def _check_targets(self, y_true, y_pred):
+    def _check_targets(self, y_true, y_pred, checked=False):
         if y_pred.ndim != 2:
             raise ValueError(f"y_pred must be 2-D (N, C) for {self.name}, got shape {y_pred.shape}")
-        return super()._check_targets(y_true, y_pred)
+        return super()._check_targets(y_true, y_pred, checked)
 
     def forward(self, y_true, y_pred):
-        return float(-np.sum(y_true * self._log_probs(y_pred)) / y_pred.shape[0])
+        return float(-(y_true * self._log_probs(y_pred)).sum() / y_pred.shape[0])
 
-    def _log_probs(self, y_pred):
+    def _log_probs(self, y_pred, entries=Ellipsis):
+        """log p (N, C): of softmax(z) from logits, else of y_pred renormalized and clipped.
+
+        entries = (rows (N, 1), columns (N, 1)) gives only those, (N, 1): taking them before
+        the log spares the logs of all the others.
+        """
         if self.from_logits:
             shifted = y_pred - y_pred.max(axis=1, keepdims=True)
-            return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        p = y_pred / y_pred.sum(axis=1, keepdims=True)     # Keras renormalizes the rows
-        return np.log(np.clip(p, EPSILON, 1.0 - EPSILON))
+            return shifted[entries] - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        p = y_pred[entries] / y_pred.sum(axis=1, keepdims=True)     # Keras renormalizes the rows
+        return np.log(p.clip(EPSILON, 1.0 - EPSILON))
 
     def grad(self, y_true, y_pred):
         if self.from_logits:
@@ -169,34 +182,59 @@ class CategoricalCrossentropy(Loss):
         """dL/dz where p = softmax(z) is already computed: (p - y) / N."""
         return (p - y_true) / p.shape[0]
 
-    @staticmethod
-    def logits_gradient(y_true, z):
-        """dL/dz for p = softmax(z)."""
-        return CategoricalCrossentropy.fused_gradient(y_true, activations.Softmax().forward(z))
+    @classmethod
+    def logits_gradient(cls, y_true, z):
+        """dL/dz for p = softmax(z); y_true as this loss takes it (one-hot, or labels if sparse)."""
+        return cls.fused_gradient(y_true, activations.Softmax().forward(z))
 
     def __repr__(self):
         return f"{type(self).__name__}(from_logits={self.from_logits})"
 
 
 class SparseCategoricalCrossentropy(CategoricalCrossentropy):
-    """Categorical cross-entropy with integer labels (N,) in [0, C) instead of one-hot rows."""
+    """Categorical cross-entropy with integer labels y (N,) in [0, C) instead of one-hot rows.
+
+    The labels pick each row's entry: L = -mean_n log p[n, y_n], and the fused gradient
+    (p - onehot(y)) / N is p with 1 taken off each row's labelled entry, divided by N.
+    Both give the one-hot loss's numbers without building the (N, C) one-hot.
+    """
 
     name = "sparse_categorical_crossentropy"
 
-    def _check_targets(self, y_true, y_pred):
+    def _check_targets(self, y_true, y_pred, checked=False):
+        """The labels as an index array (N,), checked against y_pred (N, C)."""
         if y_pred.ndim != 2:
             raise ValueError(f"y_pred must be 2-D (N, C) for {self.name}, got shape {y_pred.shape}")
-        labels = check_array(y_true, "y_true").reshape(-1)
+        labels = (y_true if checked else check_array(y_true, "y_true", keep_int=True)).reshape(-1)
         N, C = y_pred.shape
         if labels.shape[0] != N:
             raise ValueError(f"y_true must hold one integer label per row of y_pred ({N}), "
                              f"got shape {np.shape(y_true)}")
-        if np.any(labels != np.round(labels)) or (N and (labels.min() < 0 or labels.max() >= C)):
+        fractional = labels.dtype.kind == "f" and np.any(labels != np.round(labels))
+        if fractional or (N and (labels.min() < 0 or labels.max() >= C)):
             raise ValueError(f"y_true must be integer labels in [0, {C}) for {C} classes, "
                              f"got values from {labels.min():g} to {labels.max():g}")
+        return labels.astype(np.intp, copy=False)
+
+    def forward(self, labels, y_pred):
+        entries = (np.arange(len(labels))[:, None], labels[:, None])         # p[n, y_n], (N, 1)
+        return float(-self._log_probs(y_pred, entries).sum() / y_pred.shape[0])
+
+    def grad(self, labels, y_pred):
+        if self.from_logits:
+            return self.logits_gradient(labels, y_pred)
+        # probabilities off the fused path (rare): the one-hot route is the simplest correct one
         one_hot = np.zeros_like(y_pred)
-        one_hot[np.arange(N), labels.astype(np.intp)] = 1.0
-        return one_hot
+        one_hot[np.arange(len(labels)), labels] = 1.0
+        return super().grad(one_hot, y_pred)
+
+    @staticmethod
+    def fused_gradient(labels, p):
+        """dL/dz (N, C) where p = softmax(z) is already computed: (p - onehot) / N."""
+        dz = p.copy()
+        dz[np.arange(len(labels)), labels] -= 1.0       # the one-hot's single 1 per row
+        dz /= p.shape[0]
+        return dz
 
 
 _BY_NAME = {

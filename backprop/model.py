@@ -201,19 +201,21 @@ class Sequential:
     def train_step(self, X, y):
         """One step of gradient descent on the batch (X, y); returns its loss (before the step)."""
         value = self.compute_gradients(X, y)
-        self.optimizer.apply(self._params, self._grads)
+        self.optimizer._apply(self._params, self._grads)     # the model's own dicts: keys match
         return value
 
     def _check_y(self, y, X, name="y", x_name="x"):
         """y checked against X and the loss (labels in range, ...) before any work is done.
 
-        Returns (y as given, as an array; the targets as the loss wants them: the shape of
-        the output, one-hot rows for integer labels), so each is prepared once.
+        Returns (y as given, as an array: integer labels stay integers; the targets as the loss
+        wants them: the shape of the output, or integer labels (N,) for sparse categorical
+        cross-entropy), so each is prepared once.
         """
-        y = check_array(y, name, ndim=(1, 2))
+        y = check_array(y, name, ndim=(1, 2), keep_int=True)
         check_same_length(X, y, x_name, name)
-        output = np.broadcast_to(np.zeros((), self.dtype), (len(y), self.layers[-1].units_out))
-        return y, self.loss._check_targets(y, output)
+        # a stand-in for the output: the loss's check reads only its shape and dtype
+        output = np.empty((len(y), self.layers[-1].units_out), self.dtype)
+        return y, self.loss._check_targets(y, output, checked=True)
 
     def _require_compiled(self):
         if self.loss is None:
@@ -310,7 +312,7 @@ class Sequential:
                     break
                 for name, fn in self.metrics:
                     totals[name] += fn(y[idx], out) * len(idx)
-                self.optimizer.apply(self._params, self._grads)
+                self.optimizer._apply(self._params, self._grads)
         seen = min(N, batches * batch_size)
         return {k: v / seen for k, v in totals.items()}, batches
 

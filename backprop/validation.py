@@ -20,22 +20,28 @@ def describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
-def check_array(value, name, ndim=None, dtype=None, finite=True):
-    """Return ``value`` as a numpy float array, checked.
+def check_array(value, name, ndim=None, dtype=None, finite=True, keep_int=False):
+    """Return ``value`` as a numpy float array (integer with ``keep_int``), checked.
 
     ndim: an int or a tuple of allowed numbers of dimensions (None: any).
     dtype: the float dtype to convert to (None keeps a float dtype, else float64).
     finite: refuse NaN and infinity.
+    keep_int: leave an integer array as it is (class labels), without a float copy.
     """
-    if isinstance(value, (str, bytes, dict, set)) or value is None:
-        raise TypeError(f"{name} must be an array of numbers, got {describe(value)}")
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError) as err:
-        raise TypeError(f"{name} must be an array of numbers, got {describe(value)} ({err})") from None
+    if type(value) is np.ndarray:         # the hot path: an array needs no conversion
+        arr = value
+    else:
+        if isinstance(value, (str, bytes, dict, set)) or value is None:
+            raise TypeError(f"{name} must be an array of numbers, got {describe(value)}")
+        try:
+            arr = np.asarray(value)
+        except (ValueError, TypeError) as err:
+            raise TypeError(f"{name} must be an array of numbers, got {describe(value)} ({err})") from None
     if arr.dtype.kind not in "biuf":      # bool, int, unsigned, float (dtype.kind: fast on the hot path)
         raise TypeError(f"{name} must be an array of numbers, got {describe(value)} with dtype {arr.dtype}")
-    if dtype is None:
+    if keep_int and arr.dtype.kind in "iu":
+        dtype = arr.dtype
+    elif dtype is None:
         dtype = arr.dtype if arr.dtype.kind == "f" else np.float64
     arr = arr.astype(dtype, copy=False)
     if ndim is not None:
@@ -43,7 +49,7 @@ def check_array(value, name, ndim=None, dtype=None, finite=True):
         if arr.ndim not in allowed:
             want = " or ".join(str(n) for n in allowed)
             raise ValueError(f"{name} must have {want} dimensions, got shape {arr.shape}")
-    if finite and not np.isfinite(arr).all():
+    if finite and arr.dtype.kind == "f" and not np.isfinite(arr).all():   # integers always are
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} must contain only finite numbers, got {bad} NaN or infinite value(s)")
     return arr

@@ -88,6 +88,24 @@ def test_softmax_and_sigmoid_are_stable_for_huge_inputs():
     np.testing.assert_allclose(s, [[1, 0.5, 0], [0, 0, 0]])
 
 
+def test_sigmoid_matches_its_formula_from_end_to_end():
+    # the engine's overflow-safe form against 1/(1 + e^-z): the error stays below 2.3e-16
+    # everywhere, and the far tails come out as exact 0 and 1 with no warning
+    z = np.concatenate([np.linspace(-800.0, 800.0, 100001), [-1e300, -745.2, 709.8, 1e300]])
+    with np.errstate(over="ignore"):                    # the formula's e^-z overflows for z < -709
+        expected = 1.0 / (1.0 + np.exp(-z))
+    with np.errstate(over="raise", invalid="raise", divide="raise"):   # underflow to 0 is fine
+        s = activations.get("sigmoid").forward(z)
+    np.testing.assert_allclose(s, expected, rtol=0, atol=2.3e-16)
+    moderate = np.abs(z) <= 10                          # relative precision where s(z) is not tiny
+    np.testing.assert_allclose(s[moderate], expected[moderate], rtol=1e-12)
+    assert s[z == 0.0] == 0.5 and s[-1] == 1.0 and s[-4] == 0.0
+    finite32 = np.abs(z) < 1e3
+    s32 = activations.get("sigmoid").forward(z[finite32].astype(np.float32))
+    assert s32.dtype == np.float32
+    np.testing.assert_allclose(s32, expected[finite32], rtol=0, atol=1.2e-7)
+
+
 def test_softmax_is_shift_invariant():
     z = np.random.default_rng(0).standard_normal((4, 5))
     sm = activations.get("softmax")

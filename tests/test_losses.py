@@ -102,6 +102,42 @@ def test_sparse_categorical_crossentropy_gradient(N, K, from_logits, seed, asser
     np.testing.assert_allclose(sparse.backward(), dense.backward(), rtol=1e-12)
 
 
+@given(N=rows, K=classes, dtype=st.sampled_from(["float64", "float32"]), seed=seeds)
+def test_sparse_labels_index_the_rows_without_a_one_hot(N, K, dtype, seed):
+    # the model's training path: the labels stay an index array and pick each row's entry,
+    # giving the one-hot route's loss and fused gradient, written out here independently
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, K, N)
+    p = _softmax(3.0 * rng.standard_normal((N, K))).astype(dtype)
+    p[0, 0] = 0.0                                       # a zero probability goes through the clip
+    loss = SparseCategoricalCrossentropy()
+    targets = loss._check_targets(labels, p)
+    assert targets.shape == (N,) and targets.dtype == np.intp
+    one_hot = np.eye(K, dtype=dtype)[labels]
+    q = np.clip(p / p.sum(axis=1, keepdims=True), 1e-7, 1 - 1e-7)
+    by_hand = -np.sum(one_hot * np.log(q)) / N
+    assert math.isclose(loss.forward(targets, p), by_hand, rel_tol=1e-12 if dtype == "float64" else 1e-6)
+    dz = loss.fused_gradient(targets, p)
+    assert dz.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(dz, (p - one_hot) / N)             # the same numbers, bit for bit
+    assert p[0, 0] == 0.0                                             # the output itself is left alone
+    z = rng.standard_normal((N, K))
+    np.testing.assert_array_equal(SparseCategoricalCrossentropy.logits_gradient(labels, z),
+                                  CategoricalCrossentropy.logits_gradient(np.eye(K)[labels], z))
+
+
+def test_sparse_labels_may_be_ints_floats_or_a_column():
+    p = np.array([[0.2, 0.8], [0.6, 0.4], [0.5, 0.5]])
+    loss = SparseCategoricalCrossentropy()
+    expected = loss([1, 0, 1], p)
+    for labels in (np.array([1, 0, 1], dtype=np.int8), np.array([1.0, 0.0, 1.0]), np.array([[1], [0], [1]])):
+        assert loss(labels, p) == expected
+    with pytest.raises(ValueError, match=r"integer labels in \[0, 2\)"):
+        loss([1.5, 0, 1], p)
+    with pytest.raises(ValueError, match=r"integer labels in \[0, 2\)"):
+        loss(np.array([1, -1, 0]), p)
+
+
 # ---- values ----------------------------------------------------------------------------------
 
 @given(N=rows, K=classes, seed=seeds)

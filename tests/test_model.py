@@ -176,6 +176,47 @@ def test_training_accuracy_with_sparse_labels_is_the_argmax_match(blobs3):
     assert history.history["accuracy"] == [pytest.approx(np.mean(p.argmax(axis=1) == y))]
 
 
+@pytest.mark.parametrize("loss", ["binary_crossentropy", "sparse_categorical_crossentropy"])
+def test_train_step_equals_compute_gradients_then_apply(blobs3, loss):
+    # train_step hands the model's own dicts to the optimizer without re-checking them;
+    # the public route, compute_gradients then optimizer.apply, must give the same bits
+    X, y = blobs3
+    if loss == "binary_crossentropy":
+        y, out, activation = (y == 0).astype(float), 1, "sigmoid"
+    else:
+        out, activation = 3, "softmax"
+    a, b = (Sequential([Dense(8, activation="tanh", input_shape=(4,)), Dense(out, activation=activation)], seed=3)
+            for _ in range(2))
+    for m in (a, b):
+        m.compile(SGD(learning_rate=0.5), loss)
+    for _ in range(3):
+        value = b.compute_gradients(X, y)
+        b.optimizer.apply(b.params, b.grads)
+        assert a.train_step(X, y) == value
+    assert weights_equal(a.get_weights(), b.get_weights())
+    assert a.optimizer.iterations == b.optimizer.iterations == 3
+
+
+def test_sparse_labels_train_as_one_hot_rows_do(blobs3):
+    X, y = blobs3
+
+    def model(loss):
+        m = Sequential([Dense(8, activation="relu", input_shape=(4,)), Dense(3, activation="softmax")], seed=5)
+        m.compile(SGD(learning_rate=0.5), loss)
+        return m
+
+    dense = model("categorical_crossentropy")
+    sparse = {dtype: model("sparse_categorical_crossentropy") for dtype in (np.int64, np.int8, np.float64)}
+    for _ in range(5):
+        expected = dense.train_step(X, np.eye(3)[y])
+        for dtype, m in sparse.items():
+            assert m.train_step(X, y.astype(dtype)) == pytest.approx(expected, rel=1e-12)
+    for m in sparse.values():
+        assert weights_equal(m.get_weights(), sparse[np.int64].get_weights())    # any label dtype, same bits
+        for got, want in zip(m.get_weights(), dense.get_weights()):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
 def test_single_sigmoid_layer_gradient(regression_data):
     # logistic regression: dL/dW = X^T (p - y) / N, dL/db = mean(p - y)
     X = regression_data[0]

@@ -60,6 +60,21 @@ def test_sgd_momentum_and_nesterov(nesterov):
     assert_matches(run(SGD(learning_rate=lr, momentum=m, nesterov=nesterov)), expected)
 
 
+@pytest.mark.parametrize("clipping", [{}, {"clipvalue": 1e9}, {"global_clipnorm": 1e9}])
+def test_plain_sgd_loop_equals_the_per_parameter_rule(clipping):
+    # plain SGD takes all its steps in one loop; the general rule, one parameter at a time with
+    # m = 0 (v = 0 v - lr g; w += v), gives the same numbers bit for bit, with or without a
+    # clipping option that never bites
+    plain = run(SGD(learning_rate=0.3, **clipping))
+    general = SGD(learning_rate=0.3)
+    params = {"W": W0.copy(), "b": B0.copy()}
+    for step, g in enumerate(GRADS):
+        for k in params:
+            general.update(k, params[k], g[k])
+        for k in params:
+            np.testing.assert_array_equal(plain[step][k], params[k], err_msg=f"step {step + 1}, {k}")
+
+
 def test_momentum_changes_the_second_step_only_by_the_velocity():
     # step 1 of momentum SGD equals plain SGD (v starts at 0); step 2 adds m * v1
     plain = run(SGD(learning_rate=0.1), steps=2)
