@@ -40,6 +40,8 @@ import urllib.request
 import nbformat
 import pytest
 
+import widgets
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.stem for p in LESSONS]
@@ -474,8 +476,7 @@ def test_lesson_runs_in_jupyterlab(server, page, console, lesson):
 # Every app, every control
 # --------------------------------------------------------------------------
 
-APPS = ["NeuronExplorer", "BackpropStepper", "Playground", "OptimizerExplorer", "GradientFlow",
-        "LearningRateExplorer", "RegularizationExplorer", "LossExplorer", "DigitsViewer"]
+APPS = widgets.__all__      # every app the package exports
 CONTROL_TIMEOUT = 3         # seconds to wait for a redraw after one control moved
 # Controls that only set how the next training steps run, so the figure rightly stays as it
 # is until the learner trains, and the stepper's "hide numbers" before any gradient is shown.

@@ -17,8 +17,6 @@ from PIL import Image
 import widgets
 from widgets.app import DATA_URL_PREFIX
 
-APPS = ["NeuronExplorer", "BackpropStepper", "Playground", "OptimizerExplorer", "GradientFlow",
-        "LearningRateExplorer", "RegularizationExplorer", "LossExplorer", "DigitsViewer"]
 
 
 def png_pixels(data):
@@ -49,7 +47,7 @@ def connect_front_end(canvas):
         canvas._handle_message(canvas, {"type": message}, [])
 
 
-@pytest.mark.parametrize("name", APPS)
+@pytest.mark.parametrize("name", widgets.__all__)
 def test_a_frame_drawn_before_display_is_kept_as_a_valid_image_url_not_sent(name):
     app = getattr(widgets, name)()
     canvas = app.fig.canvas
