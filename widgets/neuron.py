@@ -212,9 +212,10 @@ class NeuronExplorer(App):
         text = f"step {self.steps}: loss {before['loss']:.4f} → {self.result['loss']:.4f}"
         if held:
             text += f"; {', '.join(held)} held at the slider's end ({WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[1]:g})"
-        if self.result["loss"] > before["loss"]:
+        rose = self.result["loss"] > before["loss"]
+        if rose:
             text += "; the loss rose: the step overshot, try a smaller learning rate"
-        self.show_message(text, color="#a35f00" if self.result["loss"] > before["loss"] else "#333")
+        self.show_message(text, color="#a35f00" if rose else "#333")
 
     def reset(self, *_):
         self.steps = 0
