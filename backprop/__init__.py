@@ -20,3 +20,28 @@ __version__ = "0.1.0"
 __all__ = ["Value", "Sequential", "Dense", "Activation", "Dropout", "BatchNormalization",
            "History", "EarlyStopping", "set_random_seed", "DivergenceWarning", "activations", "callbacks", "gradcheck",
            "graph", "initializers", "layers", "losses", "metrics", "optimizers", "regularizers"]
+
+
+def _seal():
+    """Keep ``backprop.checks`` (and every name here) from being replaced by a notebook cell.
+
+    Importing a submodule still works: Python's import system sets ``backprop.X``
+    to the module ``backprop.X``, the one kind of assignment allowed.
+    """
+    import sys
+    import types
+
+    class _Package(types.ModuleType):
+        def __setattr__(self, name, value):
+            if isinstance(value, types.ModuleType) and value.__name__ == f"{self.__name__}.{name}":
+                return super().__setattr__(name, value)
+            raise AttributeError(f"{self.__name__} cannot be changed from a notebook (tried to set {name})")
+
+        def __delattr__(self, name):
+            raise AttributeError(f"{self.__name__} cannot be changed from a notebook (tried to delete {name})")
+
+    sys.modules[__name__].__class__ = _Package
+
+
+_seal()
+del _seal
