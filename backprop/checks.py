@@ -49,7 +49,7 @@ _np = types.SimpleNamespace(**{name: getattr(np, name) for name in (
     "allclose", "isclose", "array_equal", "asarray", "isfinite", "isnan", "isinf", "abs", "argmax",
     "unravel_index", "count_nonzero", "argwhere", "vdot", "errstate", "float64", "ndarray")})
 
-TIME_LIMIT = 10.0
+TIME_LIMIT = 5.0
 """Seconds one call of a learner's function may take in a check (a check may ask for more)."""
 
 

@@ -5,6 +5,12 @@ source/, release/, submitted/, autograded/, feedback/ and gradebook.db) and run 
 nbgrader commands from there; INSTRUCTORS.md walks through them. Each lesson of lessons/
 is a notebook of an assignment: source/<assignment>/NN_topic.ipynb.
 """
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, Execute,
+                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+
+from backprop_lab.grading import RefuseTampering
+
 c = get_config()  # noqa: F821 (nbgrader provides get_config when it loads this file)
 
 # The course's name in the gradebook and the exchange. Change it to your course's.
@@ -23,3 +29,18 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # No lesson cell needs more than a few seconds; a cell stuck this long is interrupted
 # and recorded as an error, so a hanging submission cannot stall grading.
 c.Execute.timeout = 60
+
+# Autograde as nbgrader does it, plus one step right after the notebook has run:
+# RefuseTampering scans the cells a student could edit, and from the first one that
+# changes how answers are checked (replaces a function of backprop.checks or numpy,
+# edits os.environ, redefines a reference...), every later graded cell scores 0 with
+# the reason in its output. Honest notebooks are untouched. (nbgrader's defaults, in order,
+# with the one step added.)
+c.Autograde.autograde_preprocessors = [Execute, RefuseTampering, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+
+# A graded cell the student deleted comes back (with a note) instead of silently scoring nothing.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows each graded cell's result and message, but not the hidden tests' code.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -10,8 +10,10 @@ so the build is checked in two halves:
 - the same two steps by hand in a fresh virtual environment (`pip install -r
   binder/requirements.txt`, then `binder/postBuild` from the repository's root), after
   which the course imports from that environment (not from the source tree), JupyterLab
-  there has the widget and ipympl front-end extensions, and the first lesson runs in that
-  environment's kernel (`jupyter nbconvert --execute`).
+  there has the widget and ipympl front-end extensions, the learner edition is in
+  backprop-lab-course/ with no answer in it while the instructor's source is gone, hints
+  and solutions come from the installed package, and the first lesson of the learner
+  edition runs in that environment's kernel (`jupyter nbconvert --execute`).
 
 Both work on a copy of the repository without local state (.venv, .git, caches), as Binder
 sees a fresh clone. pip's cache makes the second half quick after scripts/test.sh has
@@ -28,6 +30,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIRST_LESSON = sorted((ROOT / "lessons").glob("01_*.ipynb"))[0]
+COURSE = "backprop-lab-course"         # where binder/postBuild puts the learner edition
 LOCAL_STATE = (".venv", ".git", ".hypothesis", ".pytest_cache", "__pycache__", "test-artifacts",
                "_output", "pypi", ".jupyterlite.doit.db", "build", "dist", "*.egg-info")
 
@@ -109,11 +112,32 @@ def test_binder_jupyterlab_has_the_widget_extensions(binder_venv, repo):
         assert "enabled" in line and "OK" in line, f"{extension} missing or broken:\n{listing}"
 
 
+def test_binder_ships_the_learner_edition_only(binder_venv, repo):
+    venv, env = binder_venv
+    assert not (repo / "lessons").exists() and not (repo / "tests").exists(), "the answers left the image"
+    course = sorted((repo / COURSE).glob("[0-9][0-9]_*.ipynb"))
+    assert [p.name for p in course] == [p.name for p in sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))]
+    for path in course:
+        text = path.read_text()
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, path.name
+    readme = (ROOT / "README.md").read_text()
+    assert f"urlpath=lab/tree/{COURSE}/{FIRST_LESSON.name}" in readme, "the badge opens the learner edition"
+    # hints and model solutions come from the lessons inside the installed package
+    out, _ = run([str(venv / "bin" / "python"), "-c",
+                  "from backprop_lab import exercises; t = exercises.index(); "
+                  "print(exercises.lessons_dir(), len(t), sum(bool(e.hints) for e in t.values()))"],
+                 cwd=repo.parent, env=env)
+    where, count, hinted = out.split()
+    assert pathlib.Path(where).is_relative_to(venv) and int(count) == int(hinted) > 20, out
+
+
 def test_first_lesson_runs_in_the_binder_environment(binder_venv, repo, tmp_path):
     venv, env = binder_venv
     run([str(venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
          "--ExecutePreprocessor.timeout=120", "--ExecutePreprocessor.kernel_name=python3",
-         "--output-dir", str(tmp_path), f"lessons/{FIRST_LESSON.name}"], cwd=repo, env=env)
+         "--output-dir", str(tmp_path), f"{COURSE}/{FIRST_LESSON.name}"], cwd=repo, env=env)
     executed = json.loads((tmp_path / FIRST_LESSON.name).read_text())
     counts = [c.get("execution_count") for c in executed["cells"] if c["cell_type"] == "code"]
     assert counts and all(counts), "every code cell ran"
+    printed = json.dumps(executed)
+    assert "not implemented yet" in printed, "the learner edition's checks say what is unfinished"

@@ -10,17 +10,20 @@ the nbgrader CLI of the Python running pytest:
   every answer region holds the stub, every graded cell keeps its points;
 - `nbgrader validate`: each source notebook passes; each blank released notebook fails
   on every graded cell;
-- `nbgrader autograde` of three students: "solved" (the source: full marks), "blank"
+- `nbgrader autograde` of four students: "solved" (the source: full marks), "blank"
   (the release as handed out: zero on every exercise, the run finishes and no cell hits
-  the timeout) and "first_only" (the release with the first exercise's solution put
-  back: exactly the points of that exercise's graded cells). Which graded cells belong to
-  an exercise follows the lessons' naming: answer cell `foo`, its graded cells `foo_tests`.
-  Scores are read per graded cell from the gradebook with nbgrader's Gradebook API;
+  the timeout), "one_undone" (every answer right but one, the second exercise's, left as
+  handed out: full marks minus exactly that exercise's points, so no graded cell leans on
+  another) and "env_trick" (blank answers after `os.environ.pop("NBGRADER_EXECUTION")`,
+  which once turned every failed check into a pass: zero). Which graded cells belong to an
+  exercise follows the lessons' naming: answer cell `foo`, its graded cells `foo_tests`
+  and `foo_tests_*`. Scores are read per graded cell from the gradebook with nbgrader's
+  Gradebook API;
 - every ungraded cell (explanations, widgets, demos) runs without error under the
   autograder, also in the blank submission;
 - `nbgrader generate_feedback` writes one HTML report per notebook with the scores.
 
-The five executing runs (two validates, three autogrades) are independent, so they run
+The six executing runs (two validates, four autogrades) are independent, so they run
 at the same time, each autograde with its own copy of the gradebook (SQLite does not
 like concurrent writers); that halves the wall time on two cores.
 """
@@ -40,7 +43,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.stem for p in LESSONS]
 ASSIGNMENT = "backprop_lab"
-STUDENTS = ("solved", "blank", "first_only")
+STUDENTS = ("solved", "blank", "one_undone", "env_trick")
+ENV_TRICK = 'import os\nos.environ.pop("NBGRADER_EXECUTION", None)\n'
 RUN_TIMEOUT = 900          # seconds for one nbgrader command; cells are limited by Execute.timeout
 STUB = "raise NotImplementedError()"
 
@@ -108,13 +112,27 @@ def without_markers(source):
                      if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
 
 
-def first_only(source_nb, release_nb):
-    """The release with the first exercise's answer put back from the source notebook."""
-    first = solution_ids(source_nb)[0]
-    answer = next(c.source for c in source_nb.cells if nbgrader_meta(c).get("grade_id") == first)
+def undone_exercise(nb):
+    """The exercise the "one_undone" student leaves as handed out: the second (the first if alone)."""
+    ids = solution_ids(nb)
+    return ids[1] if len(ids) > 1 else ids[0]
+
+
+def one_undone(source_nb, release_nb):
+    """The release with every answer put back from the source but one."""
+    skip = undone_exercise(source_nb)
+    answers = {nbgrader_meta(c)["grade_id"]: c.source for c in source_nb.cells if nbgrader_meta(c).get("solution")}
     for cell in release_nb.cells:
-        if nbgrader_meta(cell).get("grade_id") == first:
-            cell.source = without_markers(answer)
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in answers and grade_id != skip:
+            cell.source = without_markers(answers[grade_id])
+    return release_nb
+
+
+def env_trick(release_nb):
+    """The release as handed out, its first answer cell first removing NBGRADER_EXECUTION."""
+    first = next(c for c in release_nb.cells if nbgrader_meta(c).get("solution"))
+    first.source = ENV_TRICK + first.source
     return release_nb
 
 
@@ -151,7 +169,7 @@ def course():
 
 
 def submit(course):
-    """Hand in the three students' notebooks (as `nbgrader collect` would lay them out)."""
+    """Hand in the students' notebooks (as `nbgrader collect` would lay them out)."""
     release = course / "release" / ASSIGNMENT
     for student in STUDENTS:
         folder = course / "submitted" / student / ASSIGNMENT
@@ -161,8 +179,10 @@ def submit(course):
                 nb = read(lesson)
             elif student == "blank":
                 nb = read(release / lesson.name)
+            elif student == "env_trick":
+                nb = env_trick(read(release / lesson.name))
             else:
-                nb = first_only(read(lesson), read(release / lesson.name))
+                nb = one_undone(read(lesson), read(release / lesson.name))
             nbformat.write(nb, folder / lesson.name)
 
 
@@ -290,13 +310,21 @@ def test_autograde_gives_the_blank_release_zero(scores, lesson):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
-def test_autograde_gives_the_first_exercise_its_points_only(scores, lesson):
+def test_autograde_takes_only_the_undone_exercises_points(scores, lesson):
     source = read(lesson)
     graded = graded_cells(source)
-    earned = set(graded_cells_of(solution_ids(source)[0], graded))
-    expected = {g: (float(p) if g in earned else 0.0) for g, p in graded.items()}
-    got = {g: score for g, (score, _) in scores["first_only"][lesson.stem].items()}
+    lost = set(graded_cells_of(undone_exercise(source), graded))
+    assert lost, "the undone exercise has graded cells"
+    expected = {g: (0.0 if g in lost else float(p)) for g, p in graded.items()}
+    got = {g: score for g, (score, _) in scores["one_undone"][lesson.stem].items()}
     assert got == expected
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=IDS)
+def test_removing_nbgrader_execution_from_the_environment_earns_nothing(scores, lesson):
+    got = scores["env_trick"][lesson.stem]
+    assert set(got) == set(graded_cells(read(lesson)))
+    assert all(score == 0 for score, _ in got.values()), got
 
 
 @pytest.mark.parametrize("student", STUDENTS)
@@ -314,12 +342,14 @@ def test_autograded_runs_finish_without_timeouts_or_stray_errors(course, runs, s
 
 
 def test_generate_feedback_reports_the_scores(course, runs):
-    run(course, "generate_feedback", ASSIGNMENT, "--student", "first_only", "--force",
-        f"--CourseDirectory.db_url={student_db(course, 'first_only')}")
+    run(course, "generate_feedback", ASSIGNMENT, "--student", "one_undone", "--force",
+        f"--CourseDirectory.db_url={student_db(course, 'one_undone')}")
     for lesson in LESSONS:
-        html = (course / "feedback" / "first_only" / ASSIGNMENT / f"{lesson.stem}.html").read_text()
+        html = (course / "feedback" / "one_undone" / ASSIGNMENT / f"{lesson.stem}.html").read_text()
         source = read(lesson)
         graded = graded_cells(source)
-        earned = sum(graded[g] for g in graded_cells_of(solution_ids(source)[0], graded))
+        lost = sum(graded[g] for g in graded_cells_of(undone_exercise(source), graded))
+        total = sum(graded.values())
         first = re.search(r"Score: ([0-9.]+) / ([0-9.]+)", html)     # the notebook's total comes first
-        assert first and first.groups() == (str(float(earned)), str(float(sum(graded.values())))), lesson.name
+        assert first and first.groups() == (str(float(total - lost)), str(float(total))), lesson.name
+        assert "BEGIN HIDDEN TESTS" not in html and "not implemented yet" in html, lesson.name

@@ -2,8 +2,8 @@
 
 lite/jupyter_lite_config.py describes the site; this test builds it the way README.md
 says, in a scratch folder: the course's wheel into pypi/ (`pip wheel . --no-deps`), then
-`jupyter lite build` beside lite/'s config. It checks that the site has its pages, every
-lesson unchanged under files/, exactly the front-end extensions the apps need (the
+`jupyter lite build` beside lite/'s config. It checks that the site has its pages, the
+learner edition of every lesson under files/ (no answer, no hidden test), exactly the front-end extensions the apps need (the
 ipywidgets manager, ipympl's jupyter-matplotlib, the Pyodide kernel; no server-side
 extension of the build environment), and the course's wheel in the piplite index.
 
@@ -18,6 +18,8 @@ import sys
 import zipfile
 
 import pytest
+
+from backprop_lab import edition
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -48,10 +50,14 @@ def test_site_has_its_pages(site):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
-def test_site_holds_the_lesson(site, lesson):
+def test_site_holds_the_learner_edition_of_the_lesson(site, lesson):
     served = site / "files" / lesson.name
     assert served.is_file()
-    assert json.loads(served.read_text()) == json.loads(lesson.read_text())
+    text = served.read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    learner = edition.learner_notebook(json.loads(lesson.read_text()))
+    assert json.loads(text) == json.loads(edition.dumps(learner))
+    assert sorted(p.name for p in (site / "files").glob("*.ipynb")) == [p.name for p in LESSONS]
 
 
 def test_site_has_exactly_the_extensions_the_apps_need(site):
@@ -70,3 +76,5 @@ def test_site_offers_the_course_wheel(site):
     names = zipfile.ZipFile(wheels[0]).namelist()
     assert "backprop/__init__.py" in names and "widgets/__init__.py" in names
     assert any(n.startswith("backprop/data/") for n in names), "the digits data ship with the wheel"
+    shipped = sorted(n for n in names if n.startswith("backprop_lab/lessons/") and n.endswith(".ipynb"))
+    assert [n.rsplit("/", 1)[1] for n in shipped] == [p.name for p in LESSONS], "hints and solutions need them"

@@ -2,17 +2,23 @@
 
 - structure: no outputs committed, valid nbgrader metadata (unique grade ids, points
   on graded cells, solution markers in answer cells), at least two graded exercises;
-- the learner version: solutions replaced and hidden tests removed by nbgrader's own
-  preprocessors, then "Run All" must reach the end, each unfinished exercise saying so
-  in words. (nbval runs the full versions; see scripts/test.sh.)
+- grading that stands on its own: the imports cell locked, every exercise with one or two
+  hints, names unique across the course, graded cells tagged ``raises-exception`` (a
+  failed check raises; "Run All" goes on), and the tampering scan silent on the lesson's
+  own cells, as handed out and as solved;
+- the learner edition (backprop_lab.edition): "Run All" reaches the end, errors only in
+  the check cells, each unfinished exercise saying so in words. (nbval runs the full
+  versions; see scripts/test.sh.)
 """
-import copy
+import json
 import pathlib
 import re
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from backprop_lab import edition, exercises, tampering
 
 LESSONS = sorted((pathlib.Path(__file__).parent.parent / "lessons").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.stem for p in LESSONS]
@@ -55,24 +61,44 @@ def test_structure(path):
     assert graded >= 2, "each lesson has at least two graded exercises"
 
 
-def learner_version(nb):
-    """The notebook a learner receives, made by nbgrader's own preprocessors."""
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-    nb = copy.deepcopy(nb)
-    resources = {}
-    nb, resources = ClearSolutions().preprocess(nb, resources)
-    nb, resources = ClearHiddenTests().preprocess(nb, resources)
-    return nb
+def test_exercise_names_are_unique_and_each_has_hints():
+    table = exercises.index()                     # raises if a name is used twice
+    assert len(table) >= 2 * len(LESSONS)
+    for name, exercise in table.items():
+        assert 1 <= len(exercise.hints) <= 2, name
+        for hint in exercise.hints:
+            assert isinstance(hint, str) and len(hint.split()) >= 6, (name, hint)
+            solution_lines = {l.strip() for l in exercise.solution.splitlines()[1:] if len(l.strip()) > 12}
+            assert not any(line in hint for line in solution_lines), f"{name}: a hint gives the code away"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
-def test_learner_version_runs_to_the_end(path, monkeypatch):
+def test_grading_cells_stand_on_their_own(path):
+    nb = json.loads(path.read_text())
+    first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    assert first_code["metadata"].get("nbgrader", {}).get("locked"), "the imports cell is locked"
+    for cell in nb["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade"):
+            assert "raises-exception" in cell["metadata"].get("tags", []), meta["grade_id"]
+    mine = lambda cell: not cell["metadata"].get("nbgrader", {}).get("locked")  # noqa: E731
+    assert tampering.scan_notebook(nb["cells"], mine) == {}, "the lesson's own cells look like tampering"
+    release = edition.learner_notebook(nb)
+    assert tampering.scan_notebook(release["cells"], mine) == {}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=IDS)
+def test_learner_edition_runs_to_the_end(path, monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    nb = learner_version(nbformat.read(path, as_version=4))
+    nb = nbformat.reads(edition.dumps(edition.learner_notebook(json.loads(path.read_text()))), as_version=4)
     sources = "\n".join(c.source for c in nb.cells)
     assert "### BEGIN SOLUTION" not in sources and "### BEGIN HIDDEN TESTS" not in sources
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()   # raises on any error
-    printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                        for o in c.outputs if o.get("output_type") == "stream")
-    assert "not implemented yet" in printed, "unfinished exercises say so in words"
+    NotebookClient(nb, timeout=120, kernel_name="python3",     # raises on an error outside tagged cells
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    failed = [c for c in nb.cells if any(o.get("output_type") == "error" for o in c.outputs)]
+    assert failed and all("raises-exception" in c.metadata.get("tags", []) for c in failed)
+    messages = [o["evalue"] for c in failed for o in c.outputs if o.get("output_type") == "error"]
+    assert any("not implemented yet" in m for m in messages), "unfinished exercises say so in words"
+    for cell in failed:
+        shown = [o for o in cell.outputs if o.get("output_type") == "error"][0]["traceback"]
+        assert shown[0].startswith("✗ ") and not any('File "' in line for line in shown), shown
