@@ -33,6 +33,7 @@ def _parser():
                     help="switch checks.solution off in this workspace (for graded work)")
     lab = sub.add_parser("lab", help="make or update the workspace, then open JupyterLab on it")
     lab.add_argument("dir", nargs="?", default=workspace.DEFAULT_NAME, metavar="DIR")
+    lab.add_argument("--no-solutions", action="store_true", help="as for workspace")
     lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, metavar="-- JUPYTER LAB ARGS")
     prog = sub.add_parser("progress", help="which exercises pass, per lesson, with points")
     prog.add_argument("dir", nargs="?", default=workspace.DEFAULT_NAME, metavar="DIR")

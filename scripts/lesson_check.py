@@ -91,7 +91,7 @@ def main(path, quick=False):
         problems += [f"tampering scan flags the lesson's own cell {k}: {f}" for f in findings]
     print(f"{path.name}: exercises {names}")
     t = time.time()
-    ran = run(source, path)
+    run(source, path)
     print(f"source runs: {time.time() - t:.1f} s")
     learner = run(edition.learner_notebook(source), path)
     for k, cell in enumerate(learner.cells):

@@ -172,3 +172,48 @@ def test_progress_shows_what_passes_with_points(tmp_path):
         exercises.exercises_of(load(LESSONS[1]), LESSONS[1].stem)[0].name].title))
     assert "✓" not in other and "✗" not in other and "·" in other
     assert cli("progress", str(tmp_path / "nowhere"), cwd=tmp_path).returncode == 2
+
+
+def test_lab_serves_the_learner_edition(tmp_path):
+    """`backprop-lab lab DIR` (what scripts/lab.sh runs) makes the workspace and serves it:
+    JupyterLab's root is the workspace, and what it serves holds no answer."""
+    import socket
+    import time
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    course = tmp_path / "course"
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    args = [sys.executable, "-m", "backprop_lab.cli", "lab", str(course), "--", "--no-browser", "--ip=127.0.0.1",
+            f"--port={port}", "--ServerApp.token=", "--ServerApp.password="]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/api/contents"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    listing = json.load(response)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "JupyterLab did not answer"
+                time.sleep(0.3)
+        served = sorted(item["name"] for item in listing["content"] if item["type"] == "notebook")
+        assert served == [p.name for p in LESSONS]
+        with urllib.request.urlopen(f"{url}/{LESSONS[0].name}", timeout=10) as response:
+            notebook = json.load(response)["content"]
+        text = json.dumps(notebook)
+        assert "BEGIN SOLUTION" not in text and "raise NotImplementedError()" in text
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

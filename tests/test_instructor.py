@@ -27,89 +27,23 @@ The six executing runs (two validates, four autogrades) are independent, so they
 at the same time, each autograde with its own copy of the gradebook (SQLite does not
 like concurrent writers); that halves the wall time on two cores.
 """
-import os
 import pathlib
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 import time
 
 import nbformat
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from nbgrader_course import (ROOT, finish_all, graded_cells, graded_cells_of, nbgrader_meta, read, run, scratch_dir,
+                             solution_ids, start, without_markers)
+
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.stem for p in LESSONS]
 ASSIGNMENT = "backprop_lab"
 STUDENTS = ("solved", "blank", "one_undone", "env_trick")
 ENV_TRICK = 'import os\nos.environ.pop("NBGRADER_EXECUTION", None)\n'
-RUN_TIMEOUT = 900          # seconds for one nbgrader command; cells are limited by Execute.timeout
 STUB = "raise NotImplementedError()"
-
-
-# --------------------------------------------------------------------------
-# Running nbgrader
-# --------------------------------------------------------------------------
-
-def nbgrader_env():
-    """The environment for nbgrader: its own venv's bin first (it runs `alembic` from PATH),
-    and no MPLBACKEND (scripts/test.sh sets Agg), so kernels plot as an instructor's do."""
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env["PYTHONUNBUFFERED"] = "1"
-    env["PATH"] = str(pathlib.Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return env
-
-
-def start(course, *args):
-    """Start `nbgrader ARGS` in the course directory; stdout and stderr merged, in order."""
-    return subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=nbgrader_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def finish(proc):
-    """Wait for a started nbgrader run; fail on a non-zero exit. Returns its output."""
-    try:
-        out, _ = proc.communicate(timeout=RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, _ = proc.communicate()
-        pytest.fail(f"nbgrader {proc.args[3:]} did not finish in {RUN_TIMEOUT} s:\n{out[-3000:]}")
-    assert proc.returncode == 0, f"nbgrader {proc.args[3:]} exited {proc.returncode}:\n{out[-5000:]}"
-    return out
-
-
-def run(course, *args):
-    return finish(start(course, *args))
-
-
-# --------------------------------------------------------------------------
-# Notebooks and their nbgrader cells
-# --------------------------------------------------------------------------
-
-def nbgrader_meta(cell):
-    return cell.metadata.get("nbgrader", {})
-
-
-def graded_cells(nb):
-    """{grade_id: points} of the graded cells, in order."""
-    return {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"] for c in nb.cells if nbgrader_meta(c).get("grade")}
-
-
-def solution_ids(nb):
-    return [nbgrader_meta(c)["grade_id"] for c in nb.cells if nbgrader_meta(c).get("solution")]
-
-
-def graded_cells_of(solution_id, graded):
-    """The graded cells of an exercise, by the lessons' naming: `foo` -> `foo_tests`."""
-    return [g for g in graded if g == f"{solution_id}_tests" or g.startswith(f"{solution_id}_tests_")]
-
-
-def without_markers(source):
-    """An answer as a learner would write it: the solution's lines without nbgrader's markers."""
-    return "\n".join(line for line in source.splitlines()
-                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
 
 
 def undone_exercise(nb):
@@ -136,26 +70,16 @@ def env_trick(release_nb):
     return release_nb
 
 
-def read(path):
-    return nbformat.read(path, as_version=4)
 
 
 # --------------------------------------------------------------------------
 # The course directory and the runs
 # --------------------------------------------------------------------------
 
-def scratch_dir():
-    """A fresh folder in memory where there is one (/dev/shm): nbgrader's SQLite gradebook
-    commits after every cell, and each commit waits for the disk (5 s of 14 s for
-    generate_assignment measured on disk, nothing in memory)."""
-    shm = pathlib.Path("/dev/shm")
-    return pathlib.Path(tempfile.mkdtemp(prefix="backprop-course-", dir=shm if shm.is_dir() else None))
-
-
 @pytest.fixture(scope="module")
 def course():
     """A course directory with every lesson in one assignment, after `nbgrader generate_assignment`."""
-    course = scratch_dir()
+    course = scratch_dir("backprop-course-")
     shutil.copy(ROOT / "instructor" / "nbgrader_config.py", course)
     source = course / "source" / ASSIGNMENT
     source.mkdir(parents=True)
@@ -208,14 +132,8 @@ def runs(course):
         started[f"autograde {student}"] = start(course, "autograde", ASSIGNMENT, "--student", student, "--create",
                                                 "--force", f"--CourseDirectory.db_url={student_db(course, student)}")
     t = time.perf_counter()
-    try:
-        outputs = {name: finish(proc) for name, proc in started.items()}
-    finally:                    # one run failed: stop the others rather than leave them running
-        for proc in started.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    print(f"\nvalidate x2 + autograde x3, concurrently: {time.perf_counter() - t:.1f} s")
+    outputs = finish_all(started)
+    print(f"\nvalidate x2 + autograde x{len(STUDENTS)}, concurrently: {time.perf_counter() - t:.1f} s")
     return outputs
 
 
