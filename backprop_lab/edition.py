@@ -21,40 +21,35 @@ SOLUTION = ("BEGIN SOLUTION", "END SOLUTION")
 HIDDEN = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
-def replace_solutions(source, stub):
-    """(new source, whether a region was replaced): each solution region becomes ``stub``."""
-    out, inside, replaced = [], False, False
+def _replace_regions(source, markers, replacement):
+    """(new source, whether a region was found): each region between the markers' lines
+    (marker lines included) becomes ``replacement(indent)``, a list of lines."""
+    begin, end = markers
+    out, inside, found = [], False, False
     for line in source.split("\n"):
-        if SOLUTION[0] in line:
+        if begin in line:
             if inside:
-                raise ValueError("a solution region begins inside another")
-            inside = replaced = True
-            indent = re.match(r"\s*", line).group(0)
-            out.extend(indent + stub_line for stub_line in stub.split("\n"))
-        elif SOLUTION[1] in line:
+                raise ValueError(f"a {begin} region begins inside another")
+            inside = found = True
+            out.extend(replacement(re.match(r"\s*", line).group(0)))
+        elif end in line:
             inside = False
         elif not inside:
             out.append(line)
     if inside:
-        raise ValueError("a solution region has no END SOLUTION line")
-    return "\n".join(out), replaced
+        raise ValueError(f"a {begin} region has no {end} line")
+    return "\n".join(out), found
+
+
+def replace_solutions(source, stub):
+    """(new source, whether a region was replaced): each solution region becomes ``stub``,
+    indented as the region's first line."""
+    return _replace_regions(source, SOLUTION, lambda indent: [indent + line for line in stub.split("\n")])
 
 
 def remove_hidden_tests(source):
     """The source without its hidden-test blocks (marker lines included)."""
-    out, inside = [], False
-    for line in source.split("\n"):
-        if HIDDEN[0] in line:
-            if inside:
-                raise ValueError("a hidden-test block begins inside another")
-            inside = True
-        elif HIDDEN[1] in line:
-            inside = False
-        elif not inside:
-            out.append(line)
-    if inside:
-        raise ValueError("a hidden-test block has no END HIDDEN TESTS line")
-    return "\n".join(out)
+    return _replace_regions(source, HIDDEN, lambda indent: [])[0]
 
 
 def learner_cell(cell):
