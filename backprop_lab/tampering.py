@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 # Calls an answer never needs and a cheat does.
 SUSPECT_CALLS = {
-    "setattr", "delattr", "exec", "eval", "compile", "__import__", "vars", "globals", "locals",
-    "get_ipython", "reload", "import_module", "setprofile", "settrace", "setitimer", "alarm",
+    "setattr", "delattr", "exec", "eval", "compile", "__import__", "get_ipython", "reload", "import_module", "setprofile", "settrace", "setitimer", "alarm",
     "signal", "putenv", "unsetenv", "system", "popen", "get_objects", "get_referrers",
     "get_referents", "settrace_all_threads", "setprofile_all_threads",
 }
@@ -36,7 +35,10 @@ SUSPECT_ATTRIBUTES = {
 SUSPECT_MODULES = {"builtins", "importlib", "ctypes", "gc", "signal", "subprocess", "inspect", "types"}
 # Magics that only show things; any other magic or shell command is reported.
 HARMLESS_MAGICS = {"matplotlib", "time", "timeit", "precision", "pinfo", "pinfo2", "who", "whos"}
-CALLS_ON_ENVIRON = {"pop", "clear", "update", "setdefault", "popitem", "__setitem__", "__delitem__"}
+# Writing methods of a mapping: harmless on the learner's own dicts, not on these.
+WRITING_METHODS = {"pop", "clear", "update", "setdefault", "popitem", "__setitem__", "__delitem__"}
+# Calls that hand out a namespace as a dict (reading it is fine; writing it is not).
+NAMESPACE_CALLS = {"vars", "globals", "locals"}
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,8 @@ def scan_tree(tree, modules, locked=frozenset()):
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             if called in SUSPECT_CALLS:
                 note("machinery", node, f"calls `{_chain(func)}`")
-            elif (isinstance(func, ast.Attribute) and called in CALLS_ON_ENVIRON
-                  and isinstance(func.value, ast.Attribute) and func.value.attr in ("environ", "modules")):
+            elif (isinstance(func, ast.Attribute) and called in WRITING_METHODS
+                  and _reaches_internals(func.value)):
                 note("machinery", node, f"calls `{_chain(func)}`")
         elif isinstance(node, ast.Attribute) and node.attr in SUSPECT_ATTRIBUTES and node.attr != "environ":
             note("machinery", node, f"uses `{_chain(node)}`")
@@ -159,11 +161,14 @@ def scan_tree(tree, modules, locked=frozenset()):
 
 
 def _reaches_internals(node):
-    """Whether an expression is sys.modules, os.environ, x.__dict__, __builtins__ or a part of them."""
+    """Whether an expression is sys.modules, os.environ, x.__dict__, __builtins__, vars(x),
+    globals() or a part of them."""
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         if isinstance(node, ast.Attribute) and node.attr in SUSPECT_ATTRIBUTES:
             return True
         node = node.value
+    if isinstance(node, ast.Call):
+        return getattr(node.func, "id", None) in NAMESPACE_CALLS
     return isinstance(node, ast.Name) and node.id in ("__builtins__", "builtins")
 
 
