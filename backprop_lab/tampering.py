@@ -20,11 +20,14 @@ import ast
 import re
 from dataclasses import dataclass
 
-# Calls an answer never needs and a cheat does.
+# Calls an answer never needs and a cheat does: built-ins, called by their bare name
+# (``model.compile(...)`` is Keras's, not Python's compile) ...
+SUSPECT_BUILTINS = {"setattr", "delattr", "exec", "eval", "compile", "__import__", "get_ipython", "breakpoint"}
+# ... and functions of the interpreter's modules, however they are reached.
 SUSPECT_CALLS = {
-    "setattr", "delattr", "exec", "eval", "compile", "__import__", "get_ipython", "reload", "import_module", "setprofile", "settrace", "setitimer", "alarm",
-    "signal", "putenv", "unsetenv", "system", "popen", "get_objects", "get_referrers",
-    "get_referents", "settrace_all_threads", "setprofile_all_threads",
+    "reload", "import_module", "setprofile", "settrace", "setitimer", "alarm", "signal", "putenv",
+    "unsetenv", "system", "popen", "get_objects", "get_referrers", "get_referents",
+    "settrace_all_threads", "setprofile_all_threads", "set_custom_exc", "register_magic_function",
 }
 # Attribute names that reach the interpreter's internals.
 SUSPECT_ATTRIBUTES = {
@@ -139,7 +142,7 @@ def scan_tree(tree, modules, locked=frozenset()):
         if isinstance(node, ast.Call):
             func = node.func
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            if called in SUSPECT_CALLS:
+            if isinstance(func, ast.Name) and called in SUSPECT_BUILTINS or called in SUSPECT_CALLS:
                 note("machinery", node, f"calls `{_chain(func)}`")
             elif (isinstance(func, ast.Attribute) and called in WRITING_METHODS
                   and _reaches_internals(func.value)):

@@ -81,6 +81,13 @@ def test_grading_cells_stand_on_their_own(path):
         meta = cell["metadata"].get("nbgrader", {})
         if meta.get("grade"):
             assert "raises-exception" in cell["metadata"].get("tags", []), meta["grade_id"]
+    # nbgrader puts a deleted graded cell back after the nbgrader cell that came before it in
+    # the source, and fails on the whole notebook unless that one is an answer or graded cell
+    kinds = [c["metadata"]["nbgrader"] for c in nb["cells"] if "nbgrader" in c["metadata"]]
+    for before, meta in zip(kinds, kinds[1:]):
+        if meta.get("grade"):
+            assert before.get("grade") or before.get("solution"), \
+                f"{meta['grade_id']} follows {before['grade_id']}: put setup cells before the answer cell"
     mine = lambda cell: not cell["metadata"].get("nbgrader", {}).get("locked")  # noqa: E731
     assert tampering.scan_notebook(nb["cells"], mine) == {}, "the lesson's own cells look like tampering"
     release = edition.learner_notebook(nb)
@@ -95,7 +102,7 @@ def test_learner_edition_runs_to_the_end(path, monkeypatch):
     assert "### BEGIN SOLUTION" not in sources and "### BEGIN HIDDEN TESTS" not in sources
     NotebookClient(nb, timeout=120, kernel_name="python3",     # raises on an error outside tagged cells
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    failed = [c for c in nb.cells if any(o.get("output_type") == "error" for o in c.outputs)]
+    failed = [c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     assert failed and all("raises-exception" in c.metadata.get("tags", []) for c in failed)
     messages = [o["evalue"] for c in failed for o in c.outputs if o.get("output_type") == "error"]
     assert any("not implemented yet" in m for m in messages), "unfinished exercises say so in words"
