@@ -366,7 +366,7 @@ def _context(fn, args, k, total):
         label = labels[i] if i < len(labels) else f"argument {i + 1}"
         if isinstance(arg, _np.ndarray):
             parts.append(f"{label} of shape {arg.shape}")
-        elif isinstance(arg, numbers.Number):
+        elif isinstance(arg, numbers.Number) or (isinstance(arg, str) and len(arg) <= 20):
             parts.append(f"{label}={arg!r}")
         else:
             parts.append(f"{label} ({type(arg).__name__})")
@@ -520,14 +520,18 @@ def _compare_leaf(got, expected, rtol, atol, batch):
 
 
 def _set_problem(got, expected):
-    """A set answer (as in "which of these are wrong?"): say how far off, without the answer."""
+    """A set answer (as in "which of these are wrong?"): say how far off, in counts only.
+
+    Naming the extra items would give the answer away in one try (hand in everything,
+    read which items are extra).
+    """
     if not isinstance(got, (set, frozenset, list, tuple)):
         return f"wrong type: expected a set, got {describe(got)}"
     got = set(got)
     if got == expected:
         return None
-    extra, missing = sorted(map(str, got - expected)), len(expected - got)
-    parts = [f"{', '.join(extra)} should not be in it" if extra else "",
+    extra, missing = len(got - expected), len(expected - got)
+    parts = [f"{extra} item{'s' if extra != 1 else ''} should not be in it" if extra else "",
              f"{missing} item{'s' if missing != 1 else ''} still missing" if missing else ""]
     return "not yet: " + "; ".join(p for p in parts if p)
 
@@ -574,7 +578,7 @@ def _value_problem(arr, want, rtol, atol, batch):
     if arr.ndim == 2 and arr.shape[0] == arr.shape[1] and close(arr.T, want):
         return "looks transposed: the transpose has the right values"
     if not close(want, 0):
-        if close(arr, 0):
+        if not _np.count_nonzero(arr):
             return "all zeros: nothing seems to be computed yet"
         if close(arr, -want):
             return "sign flipped: you have minus the right answer (check the order of a subtraction)"
@@ -598,8 +602,8 @@ def _factor_problem(arr, want, close, batch):
     c = float(_np.vdot(arr, want) / _np.vdot(want, want))  # least-squares c in arr ~ c * want
     if not _np.isfinite(c) or _np.isclose(c, 1.0) or not close(arr, c * want):
         return None
-    common = {2.0: "a 1/2 missing or extra, as in the half squared error?",
-              0.5: "a 1/2 missing or extra, as in the half squared error?"}
+    common = {2.0: "a factor 2 or 1/2 missing or extra somewhere, such as the 1/2 of a half squared error?",
+              0.5: "a factor 2 or 1/2 missing or extra somewhere, such as the 1/2 of a half squared error?"}
     if batch is not None and batch >= 2:
         common[float(batch)] = f"= N, the number of samples ({batch}): a sum where a mean is expected?"
         common[1.0 / batch] = f"= 1/N, with N = {batch} samples: a mean where a sum is expected?"

@@ -6,9 +6,11 @@ per suspicious place:
 
 - a cell that touches the checking machinery or redefines what the locked cells set up
   (``tampering``);
-- an answer that names what its exercise forbids: the reference, or the engine's
+- an answer cell that names what its exercise forbids: the reference, or the engine's
   implementation listed in the check's ``forbid=`` (the checks refuse such calls at run
-  time too; the audit shows them without running anything);
+  time too, however reached; the audit shows them without running anything). Other cells
+  a learner changed are scanned for tampering only: experimenting with the engine there
+  is welcome;
 - a locked cell whose text differs from the handed-out version, or that was deleted
   (autograde restores them, so this is about intent, not the grade).
 
@@ -50,7 +52,6 @@ def audit_notebook(nb, source):
     modules = tampering.notebook_modules(source["cells"]) | tampering.notebook_modules(nb["cells"])
     locked = tampering.locked_names(source["cells"])
     forbids = forbidden_names(source)
-    everything = frozenset().union(*forbids.values()) if forbids else frozenset()
     lines, seen_locked = [], set()
     for k, cell in enumerate(nb["cells"]):
         meta = nbgrader_meta(cell)
@@ -69,8 +70,9 @@ def audit_notebook(nb, source):
         text = source_text(cell)
         for finding in tampering.scan_cell(text, modules, locked):
             lines.append(f"cell {label}: {finding}")
-        names = forbids.get(gid, everything) if meta.get("solution") else everything
-        for line, name in calls_of(text, names):
+        if not meta.get("solution"):
+            continue                # a learner's own experiments may use the engine; answers may not
+        for line, name in calls_of(text, forbids.get(gid, frozenset())):
             lines.append(f"cell {label}: line {line}: uses `{name}`, which its exercise forbids")
     for gid in released_locked:
         if gid not in seen_locked:
