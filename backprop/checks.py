@@ -164,13 +164,13 @@ def new_model(build, *args, name=None):
     return first
 
 
-def solution_or(fn, fallback, cases, name=None, rtol=1e-6, atol=1e-8, forbid=()):
+def solution_or(fn, fallback, cases, name=None, rtol=1e-6, atol=1e-8, forbid=(), time_limit=TIME_LIMIT):
     """``fn`` if it passes check_function against ``fallback`` on ``cases``, else ``fallback``.
 
     For the learner's version of a lesson: an unfinished exercise prints one
     friendly line and the rest of the lesson runs on the library's version.
-    rtol, atol: as in check_function (looser for a fallback that is itself an estimate).
-    Never raises, not even under nbgrader or when fn loops forever (it is used
+    rtol, atol, forbid, time_limit: as in check_function (looser tolerances for a fallback
+    that is itself an estimate). Never raises, not even under nbgrader or when fn loops forever (it is used
     in ungraded cells), and records nothing.
     """
     try:
@@ -181,7 +181,7 @@ def solution_or(fn, fallback, cases, name=None, rtol=1e-6, atol=1e-8, forbid=())
         cases, rtol, atol = _check_setup(fallback, cases, rtol, atol)
         forbidden = _forbidden(fallback, forbid)
         finished = _function_problem(fn, fallback, cases, label, rtol, atol, None, forbidden,
-                                     TIME_LIMIT) is None
+                                     time_limit) is None
     except (Exception, KeyboardInterrupt, TimeUp):
         finished = False
     if finished:
@@ -578,7 +578,7 @@ def _value_problem(arr, want, rtol, atol, batch):
     if arr.ndim == 2 and arr.shape[0] == arr.shape[1] and close(arr.T, want):
         return "looks transposed: the transpose has the right values"
     if not close(want, 0):
-        if not _np.count_nonzero(arr):
+        if arr.size > 1 and not _np.count_nonzero(arr):
             return "all zeros: nothing seems to be computed yet"
         if close(arr, -want):
             return "sign flipped: you have minus the right answer (check the order of a subtraction)"
@@ -604,6 +604,8 @@ def _factor_problem(arr, want, close, batch):
         return None
     common = {2.0: "a factor 2 or 1/2 missing or extra somewhere, such as the 1/2 of a half squared error?",
               0.5: "a factor 2 or 1/2 missing or extra somewhere, such as the 1/2 of a half squared error?"}
+    common[100.0] = "a percentage where a fraction is expected?"
+    common[0.01] = "a fraction where a percentage is expected?"
     if batch is not None and batch >= 2:
         common[float(batch)] = f"= N, the number of samples ({batch}): a sum where a mean is expected?"
         common[1.0 / batch] = f"= 1/N, with N = {batch} samples: a mean where a sum is expected?"

@@ -111,7 +111,8 @@ class _time_limit:
 
     The alarm repeats every 50 ms until the call returns, so a loop whose bare
     ``except:`` swallows one TimeUp meets the next one outside its ``try``. Where
-    there is no SIGALRM (Windows) or off the main thread, there is no limit.
+    there is no SIGALRM (Windows) or off the main thread, there is no limit; inside
+    another limit, the outer one applies.
     """
 
     def __init__(self, seconds):
@@ -120,6 +121,9 @@ class _time_limit:
                        and threading.current_thread() is threading.main_thread())
 
     def __enter__(self):
+        # Inside another limit (a check that calls new_model, say), the outer one stands:
+        # setting the alarm again would cancel it.
+        self.active = self.active and signal.getitimer(signal.ITIMER_REAL)[0] == 0
         if self.active:
             self.previous = signal.signal(signal.SIGALRM, self._raise)
             signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.05)
