@@ -366,8 +366,8 @@ def _context(fn, args, k, total):
         label = labels[i] if i < len(labels) else f"argument {i + 1}"
         if isinstance(arg, _np.ndarray):
             parts.append(f"{label} of shape {arg.shape}")
-        elif isinstance(arg, numbers.Number) or (isinstance(arg, str) and len(arg) <= 20):
-            parts.append(f"{label}={arg!r}")
+        elif isinstance(arg, numbers.Number) or (isinstance(arg, (str, list, tuple)) and len(repr(arg)) <= 30):
+            parts.append(f"{label}={arg!r}")      # short enough to read and to type in again
         else:
             parts.append(f"{label} ({type(arg).__name__})")
     case = f"case {k + 1} of {total}" if total > 1 else ""

@@ -81,6 +81,8 @@ def _lab(args):
 def _progress(args):
     root = Path(args.dir).expanduser().resolve()
     found = coach.find_workspace(root) if root.is_dir() else None
+    if found is None and args.dir == workspace.DEFAULT_NAME:
+        found = coach.find_workspace()          # run from inside a workspace
     if found is None:
         print(f"backprop-lab: error: DIR {root} is not a Backprop Lab workspace "
               f"(make one with: backprop-lab workspace {args.dir})", file=sys.stderr)

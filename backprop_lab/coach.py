@@ -79,9 +79,25 @@ def record(name, passed, attempted):
     if workspace is not None:
         line = {"exercise": name, "passed": bool(passed), "attempted": bool(attempted),
                 "time": datetime.datetime.now().astimezone().isoformat(timespec="seconds")}
-        with open(Path(workspace) / STATE / PROGRESS, "a", encoding="utf-8") as out:
-            out.write(json.dumps(line) + "\n")
+        path = Path(workspace) / STATE / PROGRESS
+        # after a line cut short by a crash, start a new line: glued to it, this record would be lost too
+        start = "\n" if _ends_mid_line(path) else ""
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(start + json.dumps(line) + "\n")
     return "" if passed else _offer(name)
+
+
+def _ends_mid_line(path):
+    """Whether the file at ``path`` exists, is not empty and does not end with a newline."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            if f.tell() == 0:
+                return False
+            f.seek(-1, os.SEEK_END)
+            return f.read(1) != b"\n"
+    except FileNotFoundError:
+        return False
 
 
 def _history(name):
@@ -163,10 +179,19 @@ def solution(name):
 # --------------------------------------------------------------------------
 
 def latest_outcomes(records):
-    """{exercise: passed} from the records, the latest outcome of each exercise winning."""
+    """{exercise: True (passes), False (a real attempt does not pass yet)} from the records.
+
+    The latest outcome of each exercise wins; a check that only met the stub (Run All
+    over an untouched exercise) is not an attempt, so the exercise stays "not tried".
+    """
     outcome = {}
     for r in records:
-        outcome[r["exercise"]] = bool(r.get("passed"))
+        if r.get("passed"):
+            outcome[r["exercise"]] = True
+        elif r.get("attempted"):
+            outcome[r["exercise"]] = False
+        elif outcome.get(r["exercise"]) is True:
+            outcome[r["exercise"]] = False   # it passed once, and now its stub is back
     return outcome
 
 
@@ -202,5 +227,6 @@ def progress():
     if workspace is not None:
         print(report(latest_outcomes(read_records(workspace)), f"in {workspace}"))
         return
-    session = {name: state["passed"] for name, state in _session.items() if "passed" in state}
+    session = {name: state["passed"] for name, state in _session.items()
+               if state.get("passed") or state.get("real")}
     print(report(session, "in this notebook (not in a workspace: nothing is saved)"))

@@ -4,7 +4,8 @@ From the instructor's source notebook (parsed JSON): every region between
 ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes the stub (indented as the
 region's first line), every block between ``### BEGIN HIDDEN TESTS`` and
 ``### END HIDDEN TESTS`` leaves the graded cells, outputs and execution counts are
-cleared, and the hints stay in the package (``checks.hint`` gives them on request).
+cleared, graded and locked cells are made read-only and answer cells undeletable (as
+nbgrader's LockCells does), and the hints stay in the package (``checks.hint`` gives them on request).
 These are the rules of nbgrader's ClearSolutions and ClearHiddenTests with the stub
 of ``instructor/nbgrader_config.py``; tests/test_edition.py checks that both give the
 same cells. Written here so that a learner needs neither nbgrader nor its database.
@@ -63,6 +64,11 @@ def learner_cell(cell):
             source = stub
     if meta.get("grade"):
         source = remove_hidden_tests(source)
+    # as nbgrader's LockCells: graded and locked cells stay as written, answers stay in place
+    if meta.get("solution") or meta.get("grade") or meta.get("locked"):
+        cell["metadata"]["deletable"] = False
+    if (meta.get("grade") or meta.get("locked")) and not meta.get("solution"):
+        cell["metadata"]["editable"] = False
     cell["source"] = source
     if cell["cell_type"] == "code":
         cell["outputs"] = []

@@ -73,13 +73,16 @@ def test_the_learner_edition_shows_no_answer_and_no_hidden_test(path):
 
 @pytest.mark.parametrize("path", LESSONS, ids=IDS)
 def test_the_learner_edition_is_what_nbgrader_makes(path):
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, LockCells
     nb = nbformat.read(path, as_version=4)
     theirs, resources = ClearSolutions(code_stub={"python": edition.STUB}).preprocess(copy.deepcopy(nb), {})
     theirs, _ = ClearHiddenTests().preprocess(theirs, resources)
+    theirs, _ = LockCells().preprocess(theirs, {})
     ours = edition.learner_notebook(load(path))
     assert [(c.cell_type, c.source) for c in theirs.cells] == \
            [(c["cell_type"], exercises.source_text(c)) for c in ours["cells"]]
+    locks = lambda meta: (meta.get("editable", True), meta.get("deletable", True))  # noqa: E731
+    assert [locks(c.metadata) for c in theirs.cells] == [locks(c["metadata"]) for c in ours["cells"]]
     stub_config = (ROOT / "instructor" / "nbgrader_config.py").read_text()
     assert repr(edition.STUB)[1:-1] in stub_config.replace('"', "'"), "the same stub as the shipped config"
 
