@@ -26,14 +26,15 @@ def _seal():
     """Keep ``backprop.checks`` (and every name here) from being replaced by a notebook cell.
 
     Importing a submodule still works: Python's import system sets ``backprop.X``
-    to the module ``backprop.X``, the one kind of assignment allowed.
+    to the module ``backprop.X`` it has just put in ``sys.modules``, the one kind of
+    assignment allowed (a look-alike module merely named "backprop.X" is refused).
     """
     import sys
     import types
 
     class _Package(types.ModuleType):
         def __setattr__(self, name, value):
-            if isinstance(value, types.ModuleType) and value.__name__ == f"{self.__name__}.{name}":
+            if isinstance(value, types.ModuleType) and value is sys.modules.get(f"{self.__name__}.{name}"):
                 return super().__setattr__(name, value)
             raise AttributeError(f"{self.__name__} cannot be changed from a notebook (tried to set {name})")
 

@@ -40,6 +40,10 @@ def code_objects(targets):
 
     A class stands for every method defined in its own body and its parents'
     bodies inside the same package (not ``object``'s); a bound method for its function.
+    A method inherited from a parent counts only when called on an instance of the
+    forbidden class (or of a subclass): forbidding ``Adam`` must not forbid ``SGD``,
+    which shares the parent ``Optimizer``. Its name then carries ``classes``, the
+    forbidden classes it counts for (see ``_counts``).
     """
     found = {}
     for target in targets:
@@ -50,11 +54,49 @@ def code_objects(targets):
                     continue
                 for attr, value in vars(klass).items():
                     for fn in _functions_of(value):
-                        found[fn.__code__] = f"{target.__name__}.{attr}"
+                        name = f"{target.__name__}.{attr}"
+                        if klass is target or isinstance(value, staticmethod):
+                            found[fn.__code__] = _Name(name)       # every call counts
+                        else:
+                            found[fn.__code__] = _inherited(found.get(fn.__code__), name, target)
             continue
         for fn in _functions_of(target):
-            found[fn.__code__] = getattr(fn, "__qualname__", getattr(fn, "__name__", "a forbidden function"))
+            found[fn.__code__] = _Name(getattr(fn, "__qualname__",
+                                               getattr(fn, "__name__", "a forbidden function")))
     return found
+
+
+class _Name(str):
+    """A forbidden code's display name; ``classes``: None if every call counts, else the
+    forbidden classes whose instances (or subclasses) the call must be about."""
+    classes = None
+
+
+def _inherited(known, name, target):
+    """The entry of a parent's method forbidden through ``target``, merged with ``known``."""
+    if known is not None and known.classes is None:
+        return known                    # already forbidden outright
+    entry = _Name(known if known is not None else name)
+    entry.classes = (known.classes if known is not None else ()) + (target,)
+    return entry
+
+
+def _counts(frame, entry):
+    """Whether a call into forbidden code (its frame just started) is a forbidden call.
+
+    A parent's method counts when its first argument (self, or cls) is, or is a
+    subclass of, one of the forbidden classes it was inherited by.
+    """
+    classes = getattr(entry, "classes", None)
+    if classes is None:
+        return True
+    code = frame.f_code
+    if code.co_argcount == 0:
+        return True
+    receiver = frame.f_locals.get(code.co_varnames[0])
+    if isinstance(receiver, type):
+        return issubclass(receiver, classes)
+    return isinstance(receiver, classes)
 
 
 def _functions_of(value):
@@ -79,15 +121,15 @@ def guarded_call(fn, args, seconds=None, forbidden=None):
     hook = _watch(forbidden, seen) if forbidden else None
     previous = sys.getprofile()
     try:
-        with _time_limit(seconds), warnings.catch_warnings(), np.errstate(all="ignore"):
+        with _time_limit(seconds) as limit, warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             if hook is not None:
                 sys.setprofile(hook)
-            result = fn(*args)
+            result = limit.run(fn, args)
             sys.setprofile(previous)
     except (TimeUp, ForbiddenCall) as err:
         return None, ForbiddenCall(seen[0]) if seen else err
-    except Exception as err:  # the learner's bug, reported in words by the caller
+    except (Exception, SystemExit) as err:  # the learner's bug (or exit()), reported in words by the caller
         return None, ForbiddenCall(seen[0]) if seen else err
     finally:
         sys.setprofile(previous)        # also when the time ran out inside the hook's window
@@ -99,7 +141,8 @@ def guarded_call(fn, args, seconds=None, forbidden=None):
 def _watch(forbidden, seen):
     """A profile hook that notes (and stops at) the first call into forbidden code."""
     def hook(frame, event, arg):
-        if event == "call" and frame.f_code in forbidden and not seen:
+        if event == "call" and frame.f_code in forbidden and not seen \
+                and _counts(frame, forbidden[frame.f_code]):
             seen.append(forbidden[frame.f_code])
             sys.setprofile(None)        # one is enough; raise from the caller's side
             raise ForbiddenCall(seen[0])
@@ -107,33 +150,99 @@ def _watch(forbidden, seen):
 
 
 class _time_limit:
-    """A context: raise TimeUp in the main thread once ``seconds`` have passed.
+    """A context: raise TimeUp in the learner's code (``limit.run(fn, args)``) once ``seconds`` have passed.
 
-    The alarm repeats every 50 ms until the call returns, so a loop whose bare
-    ``except:`` swallows one TimeUp meets the next one outside its ``try``. Where
-    there is no SIGALRM (Windows) or off the main thread, there is no limit; inside
-    another limit, the outer one applies.
+    A bare ``except:`` swallows a TimeUp; a repeated alarm is not enough when the loop
+    spends nearly all its time inside the ``try`` (``while``: ``try``: ``for``...), since
+    every alarm lands there. So when the time is up the learner's code is also traced:
+    a line of theirs that runs while handling a TimeUp (the body of the ``except:``
+    that caught it) raises TimeUp again, which takes it out of that ``try``. CPython
+    drops a trace function that raises; a profile function (never raising) puts it
+    back whenever a frame is left or entered, and the alarm, repeating every 50 ms,
+    both re-arms the trace and raises anew. The first alarm only arms (a trace set by
+    a signal handler that raises would not take effect in the interrupted frame).
+
+    Outside ``run`` the alarm does nothing, so the guard's own cleanup is never
+    interrupted. Where there is no SIGALRM (Windows) or off the main thread, there is
+    no limit; inside another limit, the outer one applies.
     """
 
     def __init__(self, seconds):
         self.seconds = seconds
         self.active = (seconds is not None and hasattr(signal, "setitimer")
                        and threading.current_thread() is threading.main_thread())
+        self.frame = None               # run()'s frame while the learner's code runs below it
+        self.traced = []                # the learner's frames given the trace function
+        self.armed = False              # whether the trace and profile functions are set
+        self.before = (None, None)      # the trace and profile functions to give back
 
     def __enter__(self):
         # Inside another limit (a check that calls new_model, say), the outer one stands:
         # setting the alarm again would cancel it.
         self.active = self.active and signal.getitimer(signal.ITIMER_REAL)[0] == 0
         if self.active:
-            self.previous = signal.signal(signal.SIGALRM, self._raise)
+            self.previous = signal.signal(signal.SIGALRM, self._alarm)
             signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.05)
         return self
 
-    def _raise(self, signum, frame):
+    def run(self, fn, args):
+        """``fn(*args)``: the learner's code, the only place where the time limit strikes."""
+        self.frame = sys._getframe()
+        try:
+            return fn(*args)
+        finally:
+            self.frame = None
+
+    def _learners(self, frame):
+        """The frames from ``frame`` up to (without) run()'s, or [] if frame is not below run()."""
+        chain = []
+        while frame is not None and frame is not self.frame:
+            chain.append(frame)
+            frame = frame.f_back
+        return chain if frame is not None else []
+
+    def _alarm(self, signum, frame):
+        chain = self._learners(frame)
+        if not chain:
+            return                      # the learner's call is over: nothing to stop
+        for f in chain:
+            f.f_trace_lines = True
+            f.f_trace = self._trace
+        self.traced.extend(chain)
+        if not self.armed:
+            self.before, self.armed = (sys.gettrace(), sys.getprofile()), True
+            sys.settrace(self._trace)
+            sys.setprofile(self._profile)
+            return                      # armed: the next alarm raises
+        sys.settrace(self._trace)
+        if sys.getprofile() is not self._profile:
+            sys.setprofile(self._profile)
         raise TimeUp(self.seconds)
+
+    def _trace(self, frame, event, arg):
+        """The learner's lines, once the time is up: raise again inside the ``except`` that caught TimeUp."""
+        if event == "call":
+            return self._trace if self._learners(frame) else None
+        if event == "line" and isinstance(sys.exc_info()[1], TimeUp):
+            raise TimeUp(self.seconds)
+        return self._trace
+
+    def _profile(self, frame, event, arg):
+        """Put the trace back (CPython drops a trace function that raised); pass on to the guard's hook."""
+        if self.frame is not None and sys.gettrace() is not self._trace:
+            sys.settrace(self._trace)
+        hook = self.before[1]
+        if hook is not None:
+            hook(frame, event, arg)
 
     def __exit__(self, *exc):
         if self.active:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self.previous)
+            if self.armed:
+                sys.settrace(self.before[0])
+                sys.setprofile(self.before[1])
+                for f in self.traced:
+                    f.f_trace = None
+                self.traced, self.armed = [], False
         return False

@@ -341,7 +341,7 @@ def test_feedback_shows_the_sentence_without_hidden_tests_or_tracebacks(graded, 
         text = html.unescape(re.sub(r"<[^>]+>", "", body))
         assert "did not return within" in text, lesson.name
         assert "BEGIN HIDDEN TESTS" not in text and "Traceback" not in text and "checks.py" not in text
-        hidden = [line.strip() for c in read(lesson).cells if nbgrader_meta(c).get("grade")
-                  for line in c.source.split("### BEGIN HIDDEN TESTS")[1:][0].split("### END HIDDEN TESTS")[0]
-                  .splitlines() if "### BEGIN HIDDEN TESTS" in c.source and len(line.strip()) > 20]
+        blocks = [c.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+                  for c in read(lesson).cells if nbgrader_meta(c).get("grade") and "### BEGIN HIDDEN TESTS" in c.source]
+        hidden = [line.strip() for block in blocks for line in block.splitlines() if len(line.strip()) > 20]
         assert hidden and not [line for line in hidden if line in text], lesson.name
