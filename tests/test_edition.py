@@ -150,10 +150,13 @@ def test_progress_shows_what_passes_with_points(tmp_path):
     source, learner = load(lesson), load(course / lesson.name)
     names = [e.name for e in exercises.exercises_of(source, lesson.stem)]
     solved, unsolved = names[0], names[1]
-    for cell in learner["cells"]:                 # the learner solves the first exercise only
-        if cell["metadata"].get("nbgrader", {}).get("grade_id") == solved:
+    for cell in learner["cells"]:   # the learner solves the first exercise and tries the second wrongly
+        gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if gid == solved:
             answer = next(c for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == solved)
             cell["source"] = exercises.without_markers(exercises.source_text(answer))
+        elif gid == unsolved:
+            cell["source"] = exercises.source_text(cell).replace("raise NotImplementedError()", "return 0")
     nb = nbformat.reads(json.dumps(learner), as_version=4)
     env_before = os.environ.pop("NBGRADER_EXECUTION", None)
     try:
@@ -163,7 +166,8 @@ def test_progress_shows_what_passes_with_points(tmp_path):
         if env_before is not None:
             os.environ["NBGRADER_EXECUTION"] = env_before
     records = [json.loads(l) for l in (course / ".backprop-lab" / "progress.jsonl").read_text().splitlines()]
-    assert {(r["exercise"], r["passed"]) for r in records} >= {(solved, True), (unsolved, False)}
+    assert {(r["exercise"], r["passed"], r["attempted"]) for r in records} >= {(solved, True, True),
+                                                                              (unsolved, False, True)}
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", r["time"]) for r in records)
     out = cli("progress", str(course), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
