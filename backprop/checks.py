@@ -600,7 +600,7 @@ def _factor_problem(arr, want, close, batch):
     right one, so there only the common slips count: 2, 1/2, N and 1/N.
     """
     c = float(_np.vdot(arr, want) / _np.vdot(want, want))  # least-squares c in arr ~ c * want
-    if not _np.isfinite(c) or _np.isclose(c, 1.0) or not close(arr, c * want):
+    if not _np.isfinite(c) or abs(c - 1.0) < 1e-3 or not close(arr, c * want):   # "a factor of 1" helps nobody
         return None
     common = {2.0: "a factor 2 or 1/2 missing or extra somewhere, such as the 1/2 of a half squared error?",
               0.5: "a factor 2 or 1/2 missing or extra somewhere, such as the 1/2 of a half squared error?"}
