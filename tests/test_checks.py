@@ -16,39 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop.checks import CheckFailed, CheckResult, check_function, check_value, solution_or
-from backprop_lab import exercises
+from check_verdicts import failure, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=30, deadline=None, derandomize=True)
 N, D, M = 5, 3, 2
 
 
-@pytest.fixture(autouse=True)
-def learner_mode(monkeypatch, tmp_path):
-    """Run as a learner would, whatever the environment of the test run.
-
-    Outside any workspace, and with no exercise of the course called like the
-    names used here (the lessons' own exercises are not under test), so no
-    outcome is recorded and no help line is offered.
-    """
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(exercises, "index", lambda: {})
-
-
-def verdict(call, *args, **kwargs):
-    """What a check says: the CheckResult of a pass, or the CheckFailed a failure raises."""
-    try:
-        return call(*args, **kwargs)
-    except CheckFailed as failure:
-        return failure
-
-
-def failure(call, *args, **kwargs):
-    """The CheckFailed a check raises; the test fails if the check passes."""
-    with pytest.raises(CheckFailed) as info:
-        call(*args, **kwargs)
-    return info.value
+pytestmark = pytest.mark.usefixtures("learner_kernel")
 
 
 def make_case(seed=0, n=N):

@@ -16,9 +16,9 @@ import pytest
 import backprop
 from backprop import Dense, Sequential, checks, losses, optimizers
 from backprop.activations import ReLU, Softmax
-from backprop.checks import CheckFailed, check_function, check_value, new_model, solution_or
+from backprop.checks import check_function, check_value, new_model, solution_or
 from backprop.optimizers import SGD, Adam
-from backprop_lab import exercises
+from check_verdicts import failure
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 0.3                     # seconds: short, so that the endless loops below end quickly
@@ -26,27 +26,7 @@ SLACK = 1.5                     # seconds a stopped loop may take past LIMIT on 
 WRITE_IT_YOURSELF = "asks you to write it yourself"
 
 
-@pytest.fixture(autouse=True)
-def learner_mode(monkeypatch, tmp_path):
-    """A learner's kernel outside any workspace, and no exercise called like the names used here."""
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(exercises, "index", lambda: {})
-
-
-def verdict(call, *args, **kwargs):
-    """What a check says: the CheckResult of a pass, or the CheckFailed a failure raises."""
-    try:
-        return call(*args, **kwargs)
-    except CheckFailed as failure:
-        return failure
-
-
-def failure(call, *args, **kwargs):
-    """The CheckFailed a check raises; the test fails if the check passes."""
-    with pytest.raises(CheckFailed) as info:
-        call(*args, **kwargs)
-    return info.value
+pytestmark = pytest.mark.usefixtures("learner_kernel")
 
 
 def guard_state():
