@@ -25,7 +25,7 @@ hands back the learner's function if it passes, the library's otherwise.
 a failed attempt, a model solution on request after a real attempt (never while
 nbgrader grades, nor where the instructor switched solutions off), and what
 passed so far. Checks record each outcome in the learner's workspace
-(``backprop_lab.progress``); nothing is recorded while nbgrader grades.
+(``backprop_lab.coach``); nothing is recorded while nbgrader grades.
 
 The module cannot be changed from a notebook: ``checks.check_function = ...``
 raises, and the comparisons use numpy's functions as they were at import.

@@ -24,8 +24,7 @@ class RefuseTampering(NbGraderPreprocessor):
     """Zero the graded cells that run after a cell touching the checking machinery."""
 
     def preprocess(self, nb, resources):
-        cells = [dict(cell) for cell in nb.cells]
-        found = tampering.scan_notebook(cells, lambda cell: not nbgrader_meta(cell).get("locked"))
+        found = tampering.scan_notebook(nb.cells, lambda cell: not nbgrader_meta(cell).get("locked"))
         if not found:
             return nb, resources
         first = min(found)
