@@ -47,7 +47,7 @@ from backprop.validation import check_number, describe
 # (to make every comparison pass) changes numpy's attribute, not these.
 _np = types.SimpleNamespace(**{name: getattr(np, name) for name in (
     "allclose", "isclose", "array_equal", "asarray", "isfinite", "isnan", "isinf", "abs", "argmax",
-    "unravel_index", "count_nonzero", "argwhere", "vdot", "errstate", "float64", "ndarray")})
+    "unravel_index", "count_nonzero", "argwhere", "vdot", "errstate", "float64", "ndarray", "isin")})
 
 TIME_LIMIT = 5.0
 """Seconds one call of a learner's function may take in a check (a check may ask for more)."""
@@ -98,7 +98,7 @@ class CheckFailed(AssertionError):
 # --------------------------------------------------------------------------
 
 def check_function(fn, reference, cases, name=None, rtol=1e-6, atol=1e-8, names=None, forbid=(),
-                   time_limit=TIME_LIMIT):
+                   time_limit=TIME_LIMIT, mistakes=None, samples=False):
     """Call ``fn`` and ``reference`` on each case and say whether they agree.
 
     fn: the learner's function. reference: the library's (its exceptions are
@@ -112,29 +112,45 @@ def check_function(fn, reference, cases, name=None, rtol=1e-6, atol=1e-8, names=
     forbid: functions and classes fn must not call (the reference is always
     forbidden), e.g. ``[Adam]`` or ``[Dense.backward]``.
     time_limit: seconds each call of fn may take.
+    mistakes: the exercise's known mistakes, {what to tell the learner: a function
+    with the reference's signature that makes that mistake}; when fn's result
+    matches one of them (and not the reference), the learner reads its sentence,
+    e.g. ``{"no bias correction: divide m by 1 - b1**t ...": adam_without_correction}``.
+    samples: True when the first array argument holds the samples on its first
+    axis (N of them) and the result sums or averages over them; only then is a
+    result off by N or 1/N explained as a sum where a mean is expected (or back).
     Returns a passing CheckResult (printing ✓); raises CheckFailed with the reason.
     """
     cases, rtol, atol = _check_setup(reference, cases, rtol, atol)
     name = _name(fn, name)
     forbidden = _forbidden(reference, forbid)
     time_limit = check_number(time_limit, "time_limit", low=0)
-    problem = _function_problem(fn, reference, cases, name, rtol, atol, names, forbidden, time_limit)
+    mistakes = _check_mistakes(mistakes, callable)
+    problem = _function_problem(fn, reference, cases, name, rtol, atol, names, forbidden, time_limit,
+                                mistakes, samples)
     return _finish(name, problem, attempted=not _unfinished(problem))
 
 
-def check_value(value, expected, name, rtol=1e-6, atol=1e-8, names=None):
+def check_value(value, expected, name, rtol=1e-6, atol=1e-8, names=None, mistakes=None):
     """Say whether an already computed ``value`` matches ``expected``.
 
     The same diagnosis as check_function; name: what the value is called in
-    the exercise. Returns a passing CheckResult; raises CheckFailed with the reason.
+    the exercise. mistakes: {what to tell the learner: the value that mistake gives}.
+    Returns a passing CheckResult; raises CheckFailed with the reason.
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a string, got {describe(name)}")
     rtol = check_number(rtol, "rtol", low=0)
     atol = check_number(atol, "atol", low=0)
+    mistakes = _check_mistakes(mistakes, lambda value: True)
     if value is None and expected is not None:
         return _finish(name, f"{name} is None: replace `None` with your answer", attempted=False)
-    return _finish(name, _compare(value, expected, rtol, atol, None, names, label=name, indexed=True))
+    problem = _compare(value, expected, rtol, atol, None, names, label=name, indexed=True)
+    if problem is not None:
+        known = _known_mistake(value, expected, {text: (lambda v=v: v) for text, v in mistakes.items()},
+                               (), rtol, atol)
+        problem = f"{name}: {known}" if known else problem
+    return _finish(name, problem)
 
 
 def new_model(build, *args, name=None):
@@ -296,7 +312,8 @@ def _name(fn, name):
     return own if isinstance(own, str) and own != "<lambda>" else "your function"
 
 
-def _function_problem(fn, reference, cases, name, rtol, atol, names, forbidden=None, time_limit=None):
+def _function_problem(fn, reference, cases, name, rtol, atol, names, forbidden=None, time_limit=None,
+                      mistakes=None, samples=False):
     """The first problem found, as a sentence, or None if fn agrees with reference on every case."""
     if not callable(fn):
         return f"{name} is not a function: got {describe(fn)}"
@@ -311,14 +328,47 @@ def _function_problem(fn, reference, cases, name, rtol, atol, names, forbidden=N
             return _error_problem(error, name, context)
         if got is None and expected is not None:
             return f"{name} returned None: did you forget `return`?"
-        problem = _compare(got, expected, rtol, atol, _batch_size(args), names)
+        problem = _compare(got, expected, rtol, atol, _batch_size(args) if samples else None, names)
         changed = _changed_argument(fn, args, given)
         if problem is not None:
+            problem = _known_mistake(got, expected, mistakes or {}, args, rtol, atol) or problem
             also = f"; it also changed its input {changed} in place" if changed else ""
             return f"{name}: {problem}{context}{also}"
         if changed:
             return (f"{name} returned the right values but changed its input {changed} in place: "
                     f"work on a copy (e.g. `.copy()`), the caller still needs the original")
+    return None
+
+
+def _check_mistakes(mistakes, valid):
+    """The lesson author's ``mistakes`` as a dict {sentence: function or value}; {} for None."""
+    if mistakes is None:
+        return {}
+    if not isinstance(mistakes, dict):
+        raise TypeError(f"mistakes must be a dict {{sentence: function}}, got {describe(mistakes)}")
+    for text, how in mistakes.items():
+        if not isinstance(text, str) or not text.strip():
+            raise TypeError(f"mistakes' keys must be sentences for the learner, got {describe(text)}")
+        if not valid(how):
+            raise TypeError(f"mistakes[{text!r}] must be a function with the reference's signature, "
+                            f"got {describe(how)}")
+    return mistakes
+
+
+def _known_mistake(got, expected, mistakes, args, rtol, atol):
+    """The sentence of the first known mistake whose result ``got`` matches, or None.
+
+    A mistake that gives the right answer on this case (or fails itself) says nothing.
+    """
+    for text, wrong in mistakes.items():
+        try:
+            with _np.errstate(all="ignore"):
+                made = wrong(*copy.deepcopy(args))
+        except Exception:
+            continue
+        if (_compare(made, expected, rtol, atol, None) is not None
+                and _compare(got, made, rtol, atol, None) is None):
+            return text
     return None
 
 
@@ -498,6 +548,8 @@ def _compare_leaf(got, expected, rtol, atol, batch):
         return _set_problem(got, expected)
     if want is None:
         return None if _equal(got, expected) else f"expected {expected!r}, got {got!r}"
+    if _np.asarray(expected).dtype.kind == "b":
+        return _bool_problem(got, _np.asarray(expected))
     if got is None:
         return f"got None, expected {_shape_words(want.shape)}"
     # A tuple of arrays is several results where one was expected; and numpy
@@ -517,6 +569,33 @@ def _compare_leaf(got, expected, rtol, atol, batch):
         if _np.allclose(arr, want, rtol=rtol, atol=atol, equal_nan=True):
             return None
         return _value_problem(arr, want, rtol, atol, batch)
+
+
+def _bool_problem(got, want):
+    """A yes/no answer per element (such as "is this prediction right?"): count what is wrong."""
+    try:
+        arr = _np.asarray(got)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or arr.dtype.kind not in "biuf" or isinstance(got, (str, bytes, dict, set)):
+        return f"wrong type: expected True/False values of {_shape_words(want.shape)}, got {describe(got)}"
+    if arr.shape != want.shape:
+        return _shape_problem(arr.astype(_np.float64), want.astype(_np.float64), 0, 0)
+    if arr.dtype.kind != "b" and not _np.isin(arr, (0, 1)).all():
+        return (f"expected True/False values (or 0/1), got other numbers such as {arr[~_np.isin(arr, (0, 1))].flat[0]!r}: "
+                f"a comparison such as `p > 0.5` gives True/False")
+    arr = arr.astype(bool)
+    wrong = arr != want
+    if not wrong.any():
+        return None
+    if want.ndim == 0:
+        return f"wrong answer: got {bool(arr)}, expected {bool(want)}"
+    if wrong.all() and want.size > 1:
+        return "every value is the opposite of the expected one: is a comparison the wrong way round?"
+    first = tuple(int(i) for i in _np.argwhere(wrong)[0])
+    index = first[0] if want.ndim == 1 else first
+    return (f"{int(wrong.sum())} of {want.size} values are wrong, the first at index {index} "
+            f"(got {bool(arr[first])}, expected {bool(want[first])})")
 
 
 def _set_problem(got, expected):
@@ -602,11 +681,9 @@ def _factor_problem(arr, want, close, batch):
     c = float(_np.vdot(arr, want) / _np.vdot(want, want))  # least-squares c in arr ~ c * want
     if not _np.isfinite(c) or abs(c - 1.0) < 1e-3 or not close(arr, c * want):   # "a factor of 1" helps nobody
         return None
-    common = {2.0: "a factor 2 or 1/2 missing or extra somewhere, such as the 1/2 of a half squared error?",
-              0.5: "a factor 2 or 1/2 missing or extra somewhere, such as the 1/2 of a half squared error?"}
-    common[100.0] = "a percentage where a fraction is expected?"
-    common[0.01] = "a fraction where a percentage is expected?"
-    if batch is not None and batch >= 2:
+    common = {2.0: "a 2 or a 1/2 missing or extra somewhere?", 0.5: "a 2 or a 1/2 missing or extra somewhere?",
+              100.0: "a percentage where a fraction is expected?", 0.01: "a fraction where a percentage is expected?"}
+    if batch is not None and batch >= 2:   # only for results that sum or average over samples
         common[float(batch)] = f"= N, the number of samples ({batch}): a sum where a mean is expected?"
         common[1.0 / batch] = f"= 1/N, with N = {batch} samples: a mean where a sum is expected?"
     hint = next((text for value, text in common.items() if _np.isclose(c, value)), None)
@@ -615,16 +692,27 @@ def _factor_problem(arr, want, close, batch):
     return f"off by a factor of {c:.4g}" + (f" ({hint})" if hint else "")
 
 
+def _two_numbers(got, want):
+    """got and expected as text, with as many digits as it takes to tell them apart (6 at least)."""
+    for digits in range(6, 18):
+        a, b = f"{got:.{digits}g}", f"{want:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
+
+
 def _largest_error(arr, want, rtol, atol):
     """Where the biggest difference is, with both values."""
     if arr.ndim == 0:
-        return f"wrong value: got {arr.item():.6g}, expected {want.item():.6g}"
+        got, expected = _two_numbers(arr.item(), want.item())
+        return f"wrong value: got {got}, expected {expected}"
     err = _np.abs(arr - want)
     at = _np.unravel_index(int(_np.argmax(err)), err.shape)
     index = int(at[0]) if arr.ndim == 1 else tuple(int(i) for i in at)
     wrong = int(_np.count_nonzero(~_np.isclose(arr, want, rtol=rtol, atol=atol)))
+    got, expected = _two_numbers(float(arr[at]), float(want[at]))
     return (f"wrong values: largest error {err[at]:.3g} at index {index} "
-            f"(got {arr[at]:.6g}, expected {want[at]:.6g}); {wrong} of {arr.size} values differ")
+            f"(got {got}, expected {expected}); {wrong} of {arr.size} values differ")
 
 
 # --------------------------------------------------------------------------

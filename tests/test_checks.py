@@ -209,9 +209,27 @@ def test_tuple_element_is_named():
 def test_batch_size_factor_is_explained():
     def learner(dout, x, W):
         return dout @ W.T, x.T @ dout, dout.mean(axis=0)  # mean where the sum belongs
-    result = failure(check_function, learner, affine_backward, backward_cases(), names=("dx", "dW", "db"))
+    result = failure(check_function, learner, affine_backward, backward_cases(), names=("dx", "dW", "db"),
+                     samples=True)
     assert "(db)" in result.message
     assert f"factor of {1 / N:g}" in result.message and "1/N" in result.message
+
+
+def test_a_factor_is_called_n_only_where_the_check_sums_over_samples():
+    # dropout with p = 0.75 and no rescaling is off by 1 - p = 1/4, with 4 rows that are not a mean
+    def dropout(x):
+        return x * 4.0
+
+    def learner(x):
+        return x
+    x = np.random.default_rng(8).standard_normal((4, 3))
+    result = failure(check_function, learner, dropout, [(x,)])
+    assert "factor of 0.25" in result.message and "N" not in result.message and "samples" not in result.message
+
+
+def test_a_factor_of_two_is_not_blamed_on_a_loss():
+    result = failure(check_function, lambda x: 2 * x, lambda x: x, [(np.arange(1.0, 4.0),)])
+    assert "factor of 2" in result.message and "loss" not in result.message and "squared" not in result.message
 
 
 def test_summed_loss_is_off_by_n():
@@ -221,8 +239,51 @@ def test_summed_loss_is_off_by_n():
     def learner(pred, target):
         return np.sum((pred - target) ** 2)
     rng = np.random.default_rng(4)
-    result = failure(check_function, learner, mse, [(rng.standard_normal(7), rng.standard_normal(7))])
+    result = failure(check_function, learner, mse, [(rng.standard_normal(7), rng.standard_normal(7))], samples=True)
     assert "factor of 7" in result.message and "= N" in result.message
+
+
+def test_values_equal_to_six_digits_are_shown_with_the_digits_that_differ():
+    result = failure(check_function, lambda x: x * (1 + 5e-7), lambda x: x, [(np.array([0.381976]),)], rtol=1e-8)
+    assert "got 0.3819762, expected 0.381976" in result.message
+    result = failure(check_value, 0.1234567891, 0.1234567, "w", rtol=1e-9)
+    assert "got 0.1234568, expected 0.1234567" in result.message
+
+
+@pytest.mark.parametrize("learner, words", [
+    (lambda p: p >= 0.5, "1 of 4 values are wrong, the first at index 1 (got True, expected False)"),
+    (lambda p: p <= 0.5, "every value is the opposite"),
+    (lambda p: np.zeros(4, dtype=bool), "2 of 4 values are wrong, the first at index 2"),
+    (lambda p: np.round(p, 1), "expected True/False values (or 0/1)"),
+    (lambda p: "yes", "wrong type: expected True/False values"),
+])
+def test_true_false_answers_are_counted_not_called_unfinished(learner, words):
+    p = np.array([0.1, 0.5, 0.7, 0.9])
+    result = failure(check_function, learner, lambda p: p > 0.5, [(p,)])
+    assert words in result.message and "nothing" not in result.message
+
+
+def test_known_mistakes_are_named_in_the_exercises_words():
+    def adam_like(g, t):
+        return g / (1 - 0.9 ** t)
+
+    mistakes = {"no bias correction": lambda g, t: g,
+                "a mistake that gives the right answer says nothing": adam_like,
+                "a mistake that raises is skipped": lambda g, t: 1 / 0}
+    cases = [(np.array([1.0, -2.0]), 1), (np.array([0.5, 3.0]), 3)]
+    result = failure(check_function, lambda g, t: g, adam_like, cases, mistakes=mistakes)
+    assert "no bias correction" in result.message and "case 1 of 2" in result.message
+    result = failure(check_function, lambda g, t: 3 * g, adam_like, cases, mistakes=mistakes)
+    assert "no bias correction" not in result.message and "factor" in result.message
+    result = failure(check_value, 3.0, 2.0, "x", mistakes={"added, not multiplied": 3.0})
+    assert result.message == "x: added, not multiplied"
+
+
+def test_mistakes_must_be_sentences_and_functions():
+    with pytest.raises(TypeError, match="mistakes"):
+        check_function(lambda x: x, lambda x: x, [(1.0,)], mistakes=[lambda x: x])
+    with pytest.raises(TypeError, match="mistakes"):
+        check_function(lambda x: x, lambda x: x, [(1.0,)], mistakes={"a sentence": 3})
 
 
 def test_tuple_of_the_wrong_length():
