@@ -56,11 +56,11 @@ def test_every_lesson_with_exercises_has_a_catalogue():
 
 
 @pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda c: c.stem)
-def test_every_exercise_has_at_least_three_wrong_answers(catalogue):
+def test_every_exercise_has_at_least_four_wrong_answers(catalogue):
     import runpy
     entries = runpy.run_path(str(catalogue))["WRONG_ANSWERS"]
     counts = {name: sum(1 for entry in entries if entry[0] == name) for name in exercises_of(lesson_of(catalogue))}
-    assert all(n >= 3 for n in counts.values()), counts
+    assert all(n >= 4 for n in counts.values()), counts
 
 
 @pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda c: c.stem)
