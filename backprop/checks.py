@@ -72,6 +72,14 @@ class CheckResult:
         pass
 
 
+class Wrong(Exception):
+    """Raised by a lesson's check wrapper (code in a setup cell that runs the learner's
+    function, e.g. builds a graph with it) to say in words what is wrong with what the
+    learner's function gave: the check shows the sentence as the diagnosis, not as
+    "raised Wrong". Example: ``raise checks.Wrong("must return a new Value, got a float")``.
+    """
+
+
 class CheckFailed(AssertionError):
     """A failed check: ``message`` says what is wrong, in words; falsy like a failed CheckResult.
 
@@ -378,6 +386,8 @@ def _error_problem(error, name, context):
         return f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code"
     if isinstance(error, ForbiddenCall):
         return _forbidden_problem(name, error.name)
+    if isinstance(error, Wrong):
+        return f"{name}: {_one_line(error)}{context}"
     if isinstance(error, TimeUp):
         return (f"{name} did not return within {error.args[0]:g} s{context}: "
                 f"look for a loop that never ends")
@@ -385,8 +395,12 @@ def _error_problem(error, name, context):
 
 
 def _forbidden_problem(name, called):
-    """The message for a learner's function that calls what it should compute itself."""
-    owner = called.split(".")[0]
+    """The message for a learner's function that calls what it should compute itself.
+
+    called: the forbidden code's name; its ``forbidden`` says what the lesson forbade
+    (the class "Adam" for a call of Adam.apply, the method itself when only it is forbidden).
+    """
+    owner = getattr(called, "forbidden", None) or called.split(".")[0]
     return (f"{name} calls {called}: this exercise asks you to write it yourself, "
             f"without calling {owner}")
 

@@ -56,27 +56,36 @@ def code_objects(targets):
                     for fn in _functions_of(value):
                         name = f"{target.__name__}.{attr}"
                         if klass is target or isinstance(value, staticmethod):
-                            found[fn.__code__] = _Name(name)       # every call counts
+                            found[fn.__code__] = _named(name, target.__name__)   # every call counts
                         else:
                             found[fn.__code__] = _inherited(found.get(fn.__code__), name, target)
             continue
         for fn in _functions_of(target):
-            found[fn.__code__] = _Name(getattr(fn, "__qualname__",
-                                               getattr(fn, "__name__", "a forbidden function")))
+            name = getattr(fn, "__qualname__", getattr(fn, "__name__", "a forbidden function"))
+            found[fn.__code__] = _named(name, name)
     return found
 
 
 class _Name(str):
     """A forbidden code's display name; ``classes``: None if every call counts, else the
-    forbidden classes whose instances (or subclasses) the call must be about."""
+    forbidden classes whose instances (or subclasses) the call must be about;
+    ``forbidden``: what the lesson forbade (a class's name, or the function's own)."""
     classes = None
+    forbidden = None
+
+
+def _named(name, forbidden):
+    entry = _Name(name)
+    entry.forbidden = forbidden
+    return entry
 
 
 def _inherited(known, name, target):
     """The entry of a parent's method forbidden through ``target``, merged with ``known``."""
     if known is not None and known.classes is None:
         return known                    # already forbidden outright
-    entry = _Name(known if known is not None else name)
+    entry = _named(known if known is not None else name,
+                   known.forbidden if known is not None else target.__name__)
     entry.classes = (known.classes if known is not None else ()) + (target,)
     return entry
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop.checks import CheckFailed, CheckResult, check_function, check_value, solution_or
+from backprop.checks import CheckFailed, CheckResult, Wrong, check_function, check_value, solution_or
 from check_verdicts import failure, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -491,3 +491,21 @@ def test_a_set_answer_says_how_far_off_without_giving_the_answer_away():
         assert item not in result.message
     assert check_function(lambda: {"c", "b", "a"}, lambda: expected, [()], name="wrong_ones")
     assert "expected a set" in failure(check_function, lambda: "a", lambda: expected, [()], name="w").message
+
+
+def test_a_forbidden_method_is_named_as_the_method_not_its_class():
+    from backprop.optimizers import Adam
+    from backprop.scalar import Value
+    result = failure(check_function, lambda x: Value(x).tanh().data, lambda x: float(np.tanh(x)), [(0.3,)],
+                     name="value_tanh", forbid=[Value.tanh])
+    assert result.message.endswith("without calling Value.tanh")
+    result = failure(check_function, lambda x: Adam().learning_rate, lambda x: 0.0, [(0.3,)],
+                     name="adam_step", forbid=[Adam])
+    assert result.message.endswith("without calling Adam")
+
+
+def test_a_wrapper_says_what_is_wrong_in_its_own_words():
+    def wrapper(x):              # as a lesson's setup cell would, around the learner's function
+        raise Wrong("must return a new Value, got a float")
+    result = failure(check_function, wrapper, lambda x: 1.0, [(0.3,)], name="value_tanh")
+    assert result.message == "value_tanh: must return a new Value, got a float (called with x=0.3)"
