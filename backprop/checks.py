@@ -391,7 +391,10 @@ def _error_problem(error, name, context):
     if isinstance(error, TimeUp):
         return (f"{name} did not return within {error.args[0]:g} s{context}: "
                 f"look for a loop that never ends")
-    return f"{name} raised {type(error).__name__}: {_one_line(error)}{context}"
+    advice = ""
+    if isinstance(error, ValueError) and "could not be broadcast" in str(error):
+        advice = ": a sum, mean or max over an axis without keepdims=True, or a transposed array?"
+    return f"{name} raised {type(error).__name__}: {_one_line(error)}{context}{advice}"
 
 
 def _forbidden_problem(name, called):

@@ -509,3 +509,12 @@ def test_a_wrapper_says_what_is_wrong_in_its_own_words():
         raise Wrong("must return a new Value, got a float")
     result = failure(check_function, wrapper, lambda x: 1.0, [(0.3,)], name="value_tanh")
     assert result.message == "value_tanh: must return a new Value, got a float (called with x=0.3)"
+
+
+def test_a_broadcast_error_suggests_keepdims():
+    def softmax(z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    result = failure(check_function, lambda z: np.exp(z) / np.exp(z).sum(axis=1), softmax,
+                     [(np.random.default_rng(3).standard_normal((5, 2)),)], name="softmax")
+    assert "could not be broadcast" in result.message and result.message.endswith("keepdims=True, or a transposed array?")
