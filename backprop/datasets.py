@@ -243,11 +243,11 @@ def one_hot(y, num_classes=None):
 
 
 # --------------------------------------------------------------------------
-# The seed articles' examples
+# The examples of the articles the course started from (credited in the lessons)
 # --------------------------------------------------------------------------
 
-def seed000_xor():
-    """Seed 000's XOR problem: its four inputs and their targets.
+def xor_tutorial():
+    """The XOR problem of a widely copied tutorial's code: its four inputs and their targets.
 
     The third input is always 1: the article's network has no bias, and this
     constant input lets its first layer learn one all the same.
@@ -258,8 +258,8 @@ def seed000_xor():
     return X, y
 
 
-def seed001_network():
-    """Seed 001's 3-2-1 linear network, with one complete reading of its weights.
+def worked_example_network():
+    """The 3-2-1 linear network of a published worked example, with one complete reading of its weights.
 
     The article works one step of backpropagation by hand: inputs [1, 2, 3],
     target 4, half squared error 1/2 (y - out)^2, learning rate 0.1, no
@@ -294,8 +294,8 @@ def seed001_network():
     }
 
 
-def seed001_published():
-    """The numbers seed 001 printed, by name, as published (several are wrong).
+def worked_example_published():
+    """The numbers the published worked example printed, by name, as published (several are wrong).
 
     h1, h2: hidden outputs; out: network output; error: half squared error;
     dW2, db2: output weight and bias gradients; dW1_1, dW1_2, db1: hidden
@@ -311,8 +311,8 @@ def seed001_published():
     }
 
 
-def seed002_data(n=1000, seed=0):
-    """A binary task for seed 002's Keras model (Dense 64 relu, 32 relu, 1 sigmoid).
+def keras_tutorial_data(n=1000, seed=0):
+    """A binary task for a Keras tutorial's model (Dense 64 relu, 32 relu, 1 sigmoid).
 
     Ten standard-normal features; the label is 1 where
     x0 * x1 + sin(x2) + 0.5 * x3 + e > 0, with e Gaussian noise of standard
@@ -388,3 +388,8 @@ def load_digits(test_fraction=None, seed=0, scale=True):
         return X, y
     train, test = _stratified_indices(y, test_fraction, rng)
     return (X[train], y[train]), (X[test], y[test])
+
+
+# Former names, kept until every lesson uses the names above.
+seed000_xor, seed001_network, seed001_published, seed002_data = (
+    xor_tutorial, worked_example_network, worked_example_published, keras_tutorial_data)

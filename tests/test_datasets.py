@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from backprop import datasets
 from backprop.datasets import (NAMES_2D, REGRESSION_KINDS, load_digits, make_2d, one_hot,
-                               regression, seed000_xor, seed001_network, seed001_published,
-                               seed002_data, train_test_split)
+                               regression, xor_tutorial, worked_example_network, worked_example_published,
+                               keras_tutorial_data, train_test_split)
 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,8 +262,8 @@ def test_one_hot_bad_input_names_the_argument(y, num_classes, error, match):
 
 # ---------------------------------------------------------------- seed examples
 
-def test_seed000_xor_has_a_constant_bias_input():
-    X, y = seed000_xor()
+def test_xor_tutorial_has_a_constant_bias_input():
+    X, y = xor_tutorial()
     assert X.shape == (4, 3) and y.shape == (4, 1)
     assert X.dtype == np.float64
     assert np.all(X[:, 2] == 1)
@@ -271,8 +271,8 @@ def test_seed000_xor_has_a_constant_bias_input():
     assert {tuple(row) for row in X[:, :2]} == {(0, 0), (0, 1), (1, 0), (1, 1)}
 
 
-def test_seed001_network_is_the_documented_reading():
-    net = seed001_network()
+def test_worked_example_network_is_the_documented_reading():
+    net = worked_example_network()
     assert np.array_equal(net["x"], [[1.0, 2.0, 3.0]]) and net["x"].shape == (1, 3)
     assert np.array_equal(net["y"], [[4.0]]) and net["y"].shape == (1, 1)
     assert net["W1"].shape == (3, 2) and net["b1"].shape == (2,)
@@ -287,23 +287,23 @@ def test_seed001_network_is_the_documented_reading():
     np.testing.assert_allclose(hidden, [[1 * 0.5 + 2 * 0.1 + 0.2, 1 * 0.5 + 2 * 0.2]])
 
 
-def test_seed001_network_returns_fresh_copies():
-    first = seed001_network()
+def test_worked_example_network_returns_fresh_copies():
+    first = worked_example_network()
     first["W1"][0, 0] = 99.0
     first["x"][:] = 0
-    second = seed001_network()
+    second = worked_example_network()
     assert second["W1"][0, 0] == 0.5 and np.array_equal(second["x"], [[1.0, 2.0, 3.0]])
 
 
-def test_seed001_published_holds_the_articles_numbers():
+def test_worked_example_published_holds_the_articles_numbers():
     printed = {"h1": 1.3, "h2": 1.3, "out": 0.9, "error": 6.31, "dW2": -2.87, "db2": -2.5,
                "dW1_1": -0.87, "dW1_2": -1.75, "db1": -0.87, "W1_1_new": 0.57,
                "W1_2_new": 0.275, "b1_new": 0.27, "W2_new": 0.387, "b2_new": 0.35}
-    assert seed001_published() == printed
+    assert worked_example_published() == printed
 
 
-def test_seed002_data_is_a_balanced_noisy_nonlinear_task():
-    X, y = seed002_data()
+def test_keras_tutorial_data_is_a_balanced_noisy_nonlinear_task():
+    X, y = keras_tutorial_data()
     assert X.shape == (1000, 10) and y.shape == (1000, 1)
     assert X.dtype == np.float64 and y.dtype == np.float64
     assert set(np.unique(y)) == {0.0, 1.0}
@@ -320,14 +320,14 @@ def test_seed002_data_is_a_balanced_noisy_nonlinear_task():
     assert linear_accuracy(X) + 0.1 < linear_accuracy(nonlinear)
 
 
-def test_seed002_data_seeded():
-    a, b = seed002_data(), seed002_data(seed=0)
-    c = seed002_data(seed=1)
+def test_keras_tutorial_data_seeded():
+    a, b = keras_tutorial_data(), keras_tutorial_data(seed=0)
+    c = keras_tutorial_data(seed=1)
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
     assert not np.array_equal(a[0], c[0])
-    assert seed002_data(n=7)[0].shape == (7, 10)
+    assert keras_tutorial_data(n=7)[0].shape == (7, 10)
     with pytest.raises(ValueError, match="n must be"):
-        seed002_data(n=0)
+        keras_tutorial_data(n=0)
 
 
 # ---------------------------------------------------------------- digits

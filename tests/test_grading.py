@@ -47,7 +47,7 @@ DIFFERENT = {
     return np.einsum("nd,nh->dh", x, dh), dh.sum(0)''',
     "wrong_published_numbers": '''def wrong_published_numbers():
     follows = ("W1_2_new", "b2_new")       # the only two that follow from the printed gradients
-    return {name for name in datasets.seed001_published() if name not in follows}''',
+    return {name for name in datasets.worked_example_published() if name not in follows}''',
     "momentum_step": '''def momentum_step(w, g, v, lr, beta):
     v_new = -lr * g + beta * v
     w_new = w.copy()

@@ -251,7 +251,7 @@ def _agrees(published, value):
     return abs(published - value) <= 0.5 * 10.0 ** -places + 1e-12
 
 
-def test_seed001_published_numbers_wrong_under_their_own_expressions():
+def test_worked_example_published_numbers_wrong_under_their_own_expressions():
     wrong = {name for name, (published, own) in PUBLISHED.items() if not _agrees(published, own)}
     assert wrong == WRONG_BY_ITS_OWN_ARITHMETIC
     assert set(PUBLISHED) - wrong == {"W1_2_new", "b2_new"}
@@ -279,20 +279,20 @@ def test_seed001_the_method_error_multiplies_by_E_instead_of_dE_dout():
 
 def test_seed001_datasets_module_holds_the_same_numbers():
     datasets = pytest.importorskip("backprop.datasets")
-    if not hasattr(datasets, "seed001_network"):
-        pytest.skip("backprop.datasets.seed001_network is not there yet")
-    net = datasets.seed001_network()
+    if not hasattr(datasets, "worked_example_network"):
+        pytest.skip("backprop.datasets.worked_example_network is not there yet")
+    net = datasets.worked_example_network()
     for k in ("W1", "b1", "W2", "b2"):
         np.testing.assert_array_equal(net[k], S1[k])
     np.testing.assert_array_equal(np.ravel(net["x"]), S1["x"])
     assert float(np.ravel(net["y"])[0]) == S1["y"] and net["learning_rate"] == LR
-    published = datasets.seed001_published()
+    published = datasets.worked_example_published()
     assert published == {name: value for name, (value, _) in PUBLISHED.items()}
 
 
 # ==== seed 002: the Keras model ==================================================================
 
-def seed002_data(n, seed):
+def keras_tutorial_data(n, seed):
     """10 standard-normal features; label 1 where x0*x1 + 0.5*x2 > 0 (a product and a line)."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, 10))
@@ -308,8 +308,8 @@ def global_seed():
 
 def test_seed002_keras_code_runs_with_only_its_imports_changed(global_seed):
     # The article's models take no seed: the global seed makes its unseeded code reproducible.
-    X_train, y_train = seed002_data(1000, seed=1)
-    X_test, y_test = seed002_data(1000, seed=2)
+    X_train, y_train = keras_tutorial_data(1000, seed=1)
+    X_test, y_test = keras_tutorial_data(1000, seed=2)
 
     # ---- the article's code; only the imports changed ----
     from backprop import Sequential

@@ -123,12 +123,12 @@ def test_a_shared_input_accumulates_its_contributions():
 
 
 def test_seed001_graph_matches_the_vectorized_engine():
-    net = datasets.seed001_network()
+    net = datasets.worked_example_network()
     model = Sequential([Dense(2, input_shape=(3,)), Dense(1)])
     model.compile(optimizer="sgd", loss=MeanSquaredError())
     model.set_weights([net["W1"], net["b1"], net["W2"], net["b2"]])
     loss = model.compute_gradients(net["x"], net["y"]) / 2      # half squared error: MSE / 2
-    app = BackpropStepper("seed001")
+    app = BackpropStepper("worked_example")
     assert len(app.trace["nodes"]) == 35
     click(app, "next", 1 + len(app.steps))
     assert app.step_index == len(app.steps) == 19
@@ -143,7 +143,7 @@ def test_seed001_graph_matches_the_vectorized_engine():
 
 
 def test_seed001_layout_is_readable():
-    app = BackpropStepper("seed001")
+    app = BackpropStepper("worked_example")
     boxes = np.array([[b.get_x(), b.get_y(), b.get_x() + b.get_width(), b.get_y() + b.get_height()]
                       for b in app.boxes])
     for i in range(len(boxes)):

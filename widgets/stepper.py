@@ -1,7 +1,7 @@
 """The backward pass, one node at a time, on a drawn computation graph.
 
 What the learner sees: the graph of a small expression (by default
-L = (a*b + c) * f; or the whole 3-2-1 network of the seed article), read from
+L = (a*b + c) * f; or the whole 3-2-1 network of a published worked example), read from
 the inputs at the top down to the output at the bottom, one band per depth.
 Every node is a box with its name, its value ("data") and its gradient
 ("grad"); an operation (+, *, tanh, ...) shows in a yellow badge on the box of
@@ -33,7 +33,7 @@ from backprop.validation import check_choice, describe
 
 from .app import App, figure_widget, make_figure
 
-EXPRESSIONS = ("seed001",)
+EXPRESSIONS = ("worked_example", "seed001")      # "seed001": the former name, until every lesson says "worked_example"
 MAX_NODES = 150         # beyond this a drawn graph is no longer readable
 
 # colours: the node passing its gradient, the inputs receiving it, the rest
@@ -58,9 +58,9 @@ def classic_expression():
     return L
 
 
-def seed001_expression():
-    """The half squared error of seed 001's 3-2-1 network, built from Values."""
-    net = datasets.seed001_network()
+def worked_example_expression():
+    """The half squared error of the published worked example's 3-2-1 network, built from Values."""
+    net = datasets.worked_example_network()
     loss, _ = graph.network_expression(net["x"], net["y"], net["W1"], net["b1"], net["W2"],
                                        net["b2"], activation=net["activation"])
     return loss
@@ -180,7 +180,7 @@ class BackpropStepper(App):
 
     Keyword arguments:
       expression: a ``backprop.Value`` (the output of the graph to show), or
-        "seed001" for the 3-2-1 network of the seed article (its half squared
+        "worked_example" for the 3-2-1 network of a published worked example (its half squared
         error, about 35 nodes). None (default): L = (a*b + c) * f.
         ``trace`` runs ``backward()`` on it, so its ``.grad`` values are filled.
       hide_numbers: start with "hide_numbers" on (new grads shown as "?").
@@ -204,7 +204,7 @@ class BackpropStepper(App):
             root, title = classic_expression(), "L = (a\u00b7b + c)\u00b7f"
         elif isinstance(expression, str):
             check_choice(expression, "expression", EXPRESSIONS)
-            root, title = seed001_expression(), "seed 001: half squared error of the 3-2-1 network"
+            root, title = worked_example_expression(), "a published worked example: half squared error of its 3-2-1 network"
         elif isinstance(expression, Value):
             root, title = expression, f"graph of {expression.label or 'the expression'}"
         else:
