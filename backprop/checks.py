@@ -701,8 +701,8 @@ def _factor_problem(arr, want, close, batch):
     common = {2.0: "a 2 or a 1/2 missing or extra somewhere?", 0.5: "a 2 or a 1/2 missing or extra somewhere?",
               100.0: "a percentage where a fraction is expected?", 0.01: "a fraction where a percentage is expected?"}
     if batch is not None and batch >= 2:   # only for results that sum or average over samples
-        common[float(batch)] = f"= N, the number of samples ({batch}): a sum where a mean is expected?"
-        common[1.0 / batch] = f"= 1/N, with N = {batch} samples: a mean where a sum is expected?"
+        common[float(batch)] = f"= N, the number of samples ({batch}): a 1/N missing, or a sum where a mean is expected?"
+        common[1.0 / batch] = f"= 1/N, with N = {batch} samples: a 1/N too many, or a mean where a sum is expected?"
     hint = next((text for value, text in common.items() if _np.isclose(c, value)), None)
     if hint is None and _np.count_nonzero(_np.abs(want) > 0) < 2:
         return None

@@ -63,7 +63,7 @@ def test_structure(path):
 
 def test_exercise_names_are_unique_and_each_has_hints():
     table = exercises.index()                     # raises if a name is used twice
-    assert len(table) >= 2 * len(LESSONS)
+    assert len(table) >= 50, f"the course has {len(table)} graded exercises; it promises at least 50"
     for name, exercise in table.items():
         assert 1 <= len(exercise.hints) <= 2, name
         for hint in exercise.hints:
