@@ -84,6 +84,13 @@ DIFFERENT = {
     dZ = (cache["probs"] - np.eye(cache["probs"].shape[1])[y]) / N
     dA = (dZ @ params["W2"].T) * (1 - cache["h"] * cache["h"])
     return dict(W2=cache["h"].T @ dZ, b2=dZ.sum(0), W1=cache["X"].T @ dA, b1=dA.sum(0))''',
+    "backward_deep": '''def backward_deep(params, cache, y):
+    N = cache["X"].shape[0]
+    dZ3 = (cache["probs"] - np.eye(cache["probs"].shape[1])[y]) / N
+    dZ2 = (dZ3 @ params["W3"].T) * (1 - cache["h2"] ** 2)
+    dZ1 = (dZ2 @ params["W2"].T) * (1 - cache["h1"] ** 2)
+    return dict(W3=cache["h2"].T @ dZ3, b3=dZ3.sum(0), W2=cache["h1"].T @ dZ2, b2=dZ2.sum(0),
+                W1=cache["X"].T @ dZ1, b1=dZ1.sum(0))''',
     "train": '''def train(X, y, hidden=16, learning_rate=1.0, epochs=300, seed=0):
     params = init_params((X.shape[1], hidden, int(y.max()) + 1), seed)
     history = []
