@@ -4,7 +4,7 @@
 - layers with forward/backward (layers.py), activations, losses, optimizers,
   regularizers, initializers, and a Keras-shaped ``Sequential`` (model.py)
 - ``gradcheck``: numerical gradients to verify any backward pass
-- ``datasets``: toy 2-D sets, the seed articles' examples and 8x8 digits
+- ``datasets``: toy 2-D sets, the examples of the articles the course started from, and 8x8 digits
 - ``checks``: instant feedback for the course's exercises
 """
 from . import (activations, callbacks, gradcheck, graph, initializers, layers, losses, metrics,

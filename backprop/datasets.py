@@ -388,8 +388,3 @@ def load_digits(test_fraction=None, seed=0, scale=True):
         return X, y
     train, test = _stratified_indices(y, test_fraction, rng)
     return (X[train], y[train]), (X[test], y[test])
-
-
-# Former names, kept until every lesson uses the names above.
-seed000_xor, seed001_network, seed001_published, seed002_data = (
-    xor_tutorial, worked_example_network, worked_example_published, keras_tutorial_data)

@@ -8,7 +8,7 @@ list of steps. Each step is one node handing its gradient to its inputs:
 
 ``network_expression`` builds the graph of a small dense network with Values, so
 the same views can show a whole network (for example the 3-2-1 network of the
-seed article) one multiplication at a time.
+published worked example) one multiplication at a time.
 """
 import numpy as np
 

@@ -33,7 +33,7 @@ from backprop.validation import check_choice, describe
 
 from .app import App, figure_widget, make_figure
 
-EXPRESSIONS = ("worked_example", "seed001")      # "seed001": the former name, until every lesson says "worked_example"
+EXPRESSIONS = ("worked_example",)
 MAX_NODES = 150         # beyond this a drawn graph is no longer readable
 
 # colours: the node passing its gradient, the inputs receiving it, the rest
