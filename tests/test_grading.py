@@ -84,6 +84,11 @@ DIFFERENT = {
     dZ = (cache["probs"] - np.eye(cache["probs"].shape[1])[y]) / N
     dA = (dZ @ params["W2"].T) * (1 - cache["h"] * cache["h"])
     return dict(W2=cache["h"].T @ dZ, b2=dZ.sum(0), W1=cache["X"].T @ dA, b1=dA.sum(0))''',
+    "sigmoid_hidden_gradients": '''def sigmoid_hidden_gradients(x, W1, b1, W2, dout):
+    a = 0.5 * (1 + np.tanh(0.5 * (x @ W1 + b1)))
+    da = np.einsum("nk,hk->nh", dout, W2)
+    dz = da * (a - a ** 2)
+    return np.einsum("nd,nh->dh", x, dz), np.sum(dz, axis=0)''',
     "backward_deep": '''def backward_deep(params, cache, y):
     N = cache["X"].shape[0]
     dZ3 = (cache["probs"] - np.eye(cache["probs"].shape[1])[y]) / N

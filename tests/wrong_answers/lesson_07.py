@@ -3,10 +3,11 @@
 Each entry: (exercise, the mistake, the wrong answer cell, a phrase the message must contain).
 """
 WRONG_ANSWERS = [
+    # ------------------------------------------------------------------ dense_backward
     ("dense_backward", "dx without the transpose", '''
 def dense_backward(x, W, dout):
     return dout @ W, x.T @ dout, dout.sum(axis=0)
-''', "raised ValueError"),
+''', "missing a transpose"),
     ("dense_backward", "dW transposed", '''
 def dense_backward(x, W, dout):
     return dout @ W.T, dout.T @ x, dout.sum(axis=0)
@@ -18,11 +19,21 @@ def dense_backward(x, W, dout):
     ("dense_backward", "db summed over the wrong axis", '''
 def dense_backward(x, W, dout):
     return dout @ W.T, x.T @ dout, dout.sum(axis=1)
-''', "(db): wrong shape"),
+''', "summed over the units"),
+    ("dense_backward", "db not summed", '''
+def dense_backward(x, W, dout):
+    return dout @ W.T, x.T @ dout, dout
+''', "one row per sample"),
     ("dense_backward", "the results in the wrong order", '''
 def dense_backward(x, W, dout):
     return x.T @ dout, dout @ W.T, dout.sum(axis=0)
-''', "element 0 of the returned tuple (dx)"),
+''', "in the order (dW, dx, db)"),
+    ("dense_backward", "dW and db averaged (a mean loss's habit)", '''
+def dense_backward(x, W, dout):
+    N = x.shape[0]
+    return dout @ W.T, x.T @ dout / N, dout.sum(axis=0) / N
+''', "a mean where a sum is expected"),
+    # ------------------------------------------------------------------ sigmoid_backward
     ("sigmoid_backward", "sigmoid of a again", '''
 def sigmoid_backward(a, da):
     s = 1 / (1 + np.exp(-a))
@@ -40,6 +51,7 @@ def sigmoid_backward(a, da):
 def sigmoid_backward(a, da):
     return da * a * (a - 1)
 ''', "sign flipped"),
+    # ------------------------------------------------------------------ numerical_grad
     ("numerical_grad", "forward difference", '''
 def numerical_grad(f, x, h=1e-5):
     x = np.array(x, dtype=float)
@@ -65,7 +77,7 @@ def numerical_grad(f, x, h=1e-5):
         x[i] = old
         grad[i] = (plus - minus) / h
     return grad
-''', "factor of 2"),
+''', "2h apart"),
     ("numerical_grad", "x never restored", '''
 def numerical_grad(f, x, h=1e-5):
     x = np.array(x, dtype=float)
@@ -77,7 +89,7 @@ def numerical_grad(f, x, h=1e-5):
         minus = f(x)
         grad[i] = (plus - minus) / (2 * h)
     return grad
-''', "1 of 4 values differ"),
+''', "stays moved"),
     ("numerical_grad", "changes the caller's x", '''
 def numerical_grad(f, x, h=1e-5):
     grad = np.zeros_like(x)
@@ -91,4 +103,149 @@ def numerical_grad(f, x, h=1e-5):
         grad[i] = (plus - minus) / (2 * h)
     return grad
 ''', "changed its input x in place"),
+    ("numerical_grad", "every entry moved at once", '''
+def numerical_grad(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    return np.ones_like(x) * (f(x + h) - f(x - h)) / (2 * h)
+''', "one entry at a time"),
+    ("numerical_grad", "a flat result", '''
+def numerical_grad(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    flat = x.reshape(-1)
+    grad = []
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        plus = f(x)
+        flat[i] = old - h
+        minus = f(x)
+        flat[i] = old
+        grad.append((plus - minus) / (2 * h))
+    return np.array(grad)
+''', "wrong shape"),
+    # ------------------------------------------------------------------ mlp_backward
+    ("mlp_backward", "no ReLU mask", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = [None] * (2 * L)
+    dz = dout
+    for l in reversed(range(L)):
+        grads[2 * l], grads[2 * l + 1] = cache[l].T @ dz, dz.sum(axis=0)
+        dz = dz @ weights[2 * l].T
+    return grads
+''', "no ReLU mask"),
+    ("mlp_backward", "a mask that is true everywhere (a >= 0)", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = [None] * (2 * L)
+    dz = dout
+    for l in reversed(range(L)):
+        grads[2 * l], grads[2 * l + 1] = cache[l].T @ dz, dz.sum(axis=0)
+        dz = (dz @ weights[2 * l].T) * (cache[l] >= 0)
+    return grads
+''', "a >= 0"),
+    ("mlp_backward", "ReLU applied to the gradient", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = [None] * (2 * L)
+    dz = dout
+    for l in reversed(range(L)):
+        grads[2 * l], grads[2 * l + 1] = cache[l].T @ dz, dz.sum(axis=0)
+        dz = np.maximum(dz @ weights[2 * l].T, 0)
+    return grads
+''', "applied to the gradient"),
+    ("mlp_backward", "mask from the output of the layer just gone through", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = [None] * (2 * L)
+    dz = dout
+    for l in reversed(range(L)):
+        grads[2 * l], grads[2 * l + 1] = cache[l].T @ dz, dz.sum(axis=0)
+        dz = dz @ weights[2 * l].T
+        if l < L - 1:
+            dz = dz * (cache[l + 1] > 0)
+    return grads
+''', "one layer too high"),
+    ("mlp_backward", "mask from the layer below's input", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = [None] * (2 * L)
+    dz = dout
+    for l in reversed(range(L)):
+        grads[2 * l], grads[2 * l + 1] = cache[l].T @ dz, dz.sum(axis=0)
+        if l > 0:
+            dz = (dz @ weights[2 * l].T) * (cache[l - 1] > 0)
+    return grads
+''', "one layer too low"),
+    ("mlp_backward", "db not summed over the batch", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = [None] * (2 * L)
+    dz = dout
+    for l in reversed(range(L)):
+        grads[2 * l], grads[2 * l + 1] = cache[l].T @ dz, dz
+        dz = (dz @ weights[2 * l].T) * (cache[l] > 0)
+    return grads
+''', "one row per sample"),
+    ("mlp_backward", "dW = dz.T @ x", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = [None] * (2 * L)
+    dz = dout
+    for l in reversed(range(L)):
+        grads[2 * l], grads[2 * l + 1] = dz.T @ cache[l], dz.sum(axis=0)
+        dz = (dz @ weights[2 * l].T) * (cache[l] > 0)
+    return grads
+''', "dW is transposed"),
+    ("mlp_backward", "the loop stops before the first layer", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = []
+    dz = dout
+    for l in range(L - 1, 0, -1):
+        grads = [cache[l].T @ dz, dz.sum(axis=0)] + grads
+        dz = (dz @ weights[2 * l].T) * (cache[l] > 0)
+    return grads
+''', "first layer's gradients are missing"),
+    ("mlp_backward", "the gradients gathered last layer first", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = []
+    dz = dout
+    for l in reversed(range(L)):
+        grads += [cache[l].T @ dz, dz.sum(axis=0)]
+        dz = (dz @ weights[2 * l].T) * (cache[l] > 0)
+    return grads
+''', "from the last layer to the first"),
+    ("mlp_backward", "the gathered list reversed as a whole", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = []
+    dz = dout
+    for l in reversed(range(L)):
+        grads += [cache[l].T @ dz, dz.sum(axis=0)]
+        dz = (dz @ weights[2 * l].T) * (cache[l] > 0)
+    return grads[::-1]
+''', "each db comes before its dW"),
+    ("mlp_backward", "(dW, db) pairs", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    grads = [None] * L
+    dz = dout
+    for l in reversed(range(L)):
+        grads[l] = (cache[l].T @ dz, dz.sum(axis=0))
+        dz = (dz @ weights[2 * l].T) * (cache[l] > 0)
+    return grads
+''', "(dW, db) pairs"),
+    ("mlp_backward", "gradients of a mean over the batch", '''
+def mlp_backward(weights, cache, dout):
+    L = len(weights) // 2
+    N = dout.shape[0]
+    grads = [None] * (2 * L)
+    dz = dout
+    for l in reversed(range(L)):
+        grads[2 * l], grads[2 * l + 1] = cache[l].T @ dz / N, dz.mean(axis=0)
+        dz = (dz @ weights[2 * l].T) * (cache[l] > 0)
+    return grads
+''', "a mean where a sum is expected"),
 ]
