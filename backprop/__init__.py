@@ -1,14 +1,15 @@
 """Backprop Lab's engine: backpropagation in numpy, small enough to read.
 
 - ``Value``: scalar autograd, the chain rule one number at a time (scalar.py)
-- layers with forward/backward (layers.py), activations, losses, optimizers,
+- layers with forward/backward (layers.py), activations, losses, optimizers and their
+  learning-rate schedules,
   regularizers, initializers, and a Keras-shaped ``Sequential`` (model.py)
 - ``gradcheck``: numerical gradients to verify any backward pass
 - ``datasets``: toy 2-D sets, the examples of the articles the course started from, and 8x8 digits
 - ``checks``: instant feedback for the course's exercises
 """
 from . import (activations, callbacks, gradcheck, graph, initializers, layers, losses, metrics,
-               optimizers, regularizers)
+               optimizers, regularizers, schedules)
 from .callbacks import EarlyStopping, History
 from .layers import Activation, BatchNormalization, Dense, Dropout
 from .model import DivergenceWarning, Sequential
@@ -19,7 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = ["Value", "Sequential", "Dense", "Activation", "Dropout", "BatchNormalization",
            "History", "EarlyStopping", "set_random_seed", "DivergenceWarning", "activations", "callbacks", "gradcheck",
-           "graph", "initializers", "layers", "losses", "metrics", "optimizers", "regularizers"]
+           "graph", "initializers", "layers", "losses", "metrics", "optimizers", "regularizers", "schedules"]
 
 
 def _seal():

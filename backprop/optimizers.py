@@ -7,6 +7,8 @@ With g = dL/dw and learning rate lr (t counts steps from 1):
 - RMSprop:   s = rho s + (1 - rho) g^2;  w -= lr g / sqrt(s + eps)
 - Adam:      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
              w -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
+``learning_rate`` is a number or a schedule (``backprop.schedules``): a schedule is asked
+for the rate before each step, with the number of steps taken so far (0 at the first).
 Before the step, ``clipnorm`` rescales each gradient whose L2 norm exceeds it,
 ``global_clipnorm`` rescales all of them together, and ``clipvalue`` clips each entry.
 
@@ -16,6 +18,7 @@ per-parameter state (velocities, moments) under the same names.
 """
 import numpy as np
 
+from .schedules import LearningRateSchedule
 from .validation import check_choice, check_number, describe
 
 
@@ -23,7 +26,11 @@ class Optimizer:
     name = "optimizer"
 
     def __init__(self, learning_rate, clipnorm=None, clipvalue=None, global_clipnorm=None):
-        self.learning_rate = check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
+        if isinstance(learning_rate, LearningRateSchedule):
+            self.schedule, self.learning_rate = learning_rate, learning_rate(0)
+        else:
+            self.schedule = None
+            self.learning_rate = check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
         self.clipnorm = None if clipnorm is None else check_number(clipnorm, "clipnorm", low=0.0, low_open=True)
         self.clipvalue = None if clipvalue is None else check_number(clipvalue, "clipvalue", low=0.0, low_open=True)
         self.global_clipnorm = (None if global_clipnorm is None
@@ -44,6 +51,8 @@ class Optimizer:
     def _apply(self, params, grads):
         """apply() on dicts already known to share their keys (a model's params and grads)."""
         grads = self.clip(grads)
+        if self.schedule is not None:
+            self.learning_rate = self.schedule(self.iterations)
         self.iterations += 1
         self._update_all(params, grads)
 

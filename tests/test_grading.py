@@ -61,6 +61,12 @@ DIFFERENT = {
     v_new = b2 * v + (1 - b2) * g ** 2
     m_hat, v_hat = m_new / (1 - b1 ** t), v_new / (1 - b2 ** t)
     return w - lr * m_hat / (np.sqrt(v_hat) + eps / np.sqrt(1 - b2 ** t)), m_new, v_new''',
+    "cosine_decay": '''def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    import math
+    if step >= decay_steps:
+        return alpha * initial_lr
+    weight = (math.cos(math.pi * step / decay_steps) + 1) / 2
+    return initial_lr * (alpha + (1 - alpha) * weight)''',
     "init_params": '''def init_params(sizes, seed):
     D, H, C = sizes
     rng = np.random.default_rng(seed)
@@ -128,6 +134,8 @@ ENGINE = {
     w = np.array(w, dtype=float)
     opt.apply({"w": w}, {"w": np.asarray(g, dtype=float)})
     return w, opt.state[("w", "m")], opt.state[("w", "v")]''',
+    "cosine_decay": '''def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    return schedules.CosineDecay(initial_lr, decay_steps, alpha=alpha)(step)''',
     "forward": '''def forward(params, X):
     from backprop import Sequential
     from backprop.layers import Dense

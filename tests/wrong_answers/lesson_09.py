@@ -79,4 +79,53 @@ def adam_step(w, g, m, v, t, lr, b1, b2, eps):
     v_new = b2 * v + (1 - b2) * g ** 2
     return w - lr * np.sqrt(1 - b2 ** (t - 1)) / (1 - b1 ** (t - 1)) * m_new / (np.sqrt(v_new) + eps), m_new, v_new
 ''', "NaN"),
+    ("cosine_decay", "no clamp past decay_steps", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    cosine = 0.5 * (1 + np.cos(np.pi * step / decay_steps))
+    return initial_lr * ((1 - alpha) * cosine + alpha)
+""", "min(step, decay_steps)"),
+    ("cosine_decay", "alpha added as a rate", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    t = min(step, decay_steps)
+    return initial_lr * (1 - alpha) * 0.5 * (1 + np.cos(np.pi * t / decay_steps)) + alpha
+""", "fraction of initial_lr"),
+    ("cosine_decay", "no floor", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    t = min(step, decay_steps)
+    return initial_lr * (1 - alpha) * 0.5 * (1 + np.cos(np.pi * t / decay_steps))
+""", "the floor is missing"),
+    ("cosine_decay", "floor ignored entirely", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    t = min(step, decay_steps)
+    return initial_lr * 0.5 * (1 + np.cos(np.pi * t / decay_steps))
+""", "alpha is ignored"),
+    ("cosine_decay", "without the half", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    t = min(step, decay_steps)
+    return initial_lr * ((1 - alpha) * (1 + np.cos(np.pi * t / decay_steps)) + alpha)
+""", "halve 1 + cos"),
+    ("cosine_decay", "1 - cos", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    t = min(step, decay_steps)
+    return initial_lr * ((1 - alpha) * 0.5 * (1 - np.cos(np.pi * t / decay_steps)) + alpha)
+""", "1 - cos rises"),
+    ("cosine_decay", "steps counted from 1", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    t = min(step + 1, decay_steps)
+    return initial_lr * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * t / decay_steps)) + alpha)
+""", "step 0 must use initial_lr"),
+    ("cosine_decay", "no pi", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    t = min(step, decay_steps)
+    return initial_lr * ((1 - alpha) * 0.5 * (1 + np.cos(t / decay_steps)) + alpha)
+""", "only reaches 1 radian"),
+    ("cosine_decay", "integer division", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    t = min(step, decay_steps)
+    return initial_lr * ((1 - alpha) * 0.5 * (1 + np.cos(np.pi * (t // decay_steps))) + alpha)
+""", "cosine_decay"),
+    ("cosine_decay", "the engine's schedule", """
+def cosine_decay(step, decay_steps, initial_lr, alpha=0.0):
+    return schedules.CosineDecay(initial_lr, decay_steps, alpha)(step)
+""", "without"),
 ]

@@ -49,11 +49,11 @@ def build_digits_model(seed):
     model = Sequential([Dense(64, activation="relu", input_shape=(64,)), Dense(10, activation="softmax")], seed=seed)
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
-''', "build_digits_model"),
+''', "use sparse_categorical_crossentropy"),
     ("build_digits_model", "not compiled", '''
 def build_digits_model(seed):
     return Sequential([Dense(64, activation="relu", input_shape=(64,)), Dense(10, activation="softmax")], seed=seed)
-''', "build_digits_model"),
+''', "not compiled"),
     ("build_digits_model", "the same model every call", '''
 shared_digits_model = Sequential([Dense(64, activation="relu", input_shape=(64,)), Dense(10, activation="softmax")], seed=0)
 shared_digits_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -65,5 +65,36 @@ def build_digits_model(seed):
     model = Sequential([Dense(64, activation="relu", input_shape=(64,)), Dense(1, activation="sigmoid")], seed=seed)
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return model
-''', "build_digits_model"),
+''', "10 units"),
+    ("build_digits_model", "the tutorial's input shape", '''
+def build_digits_model(seed):
+    model = Sequential([Dense(64, activation="relu", input_shape=(10,)), Dense(10, activation="softmax")], seed=seed)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+''', "64 pixels"),
+    ("build_digits_model", "relu on the last layer", '''
+def build_digits_model(seed):
+    model = Sequential([Dense(64, activation="relu", input_shape=(64,)), Dense(10, activation="relu")], seed=seed)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+''', "softmax"),
+    ("build_digits_model", "plain SGD at its default rate", '''
+def build_digits_model(seed):
+    model = Sequential([Dense(64, activation="relu", input_shape=(64,)), Dense(10, activation="softmax")], seed=seed)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+''', "below the 93% asked"),
+    ("build_digits_model", "a bottleneck of 4 units", '''
+def build_digits_model(seed):
+    model = Sequential([Dense(4, activation="relu", input_shape=(64,)), Dense(10, activation="softmax")], seed=seed)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+''', "a wider hidden layer"),
+    ("build_digits_model", "trained before returning", '''
+def build_digits_model(seed):
+    model = Sequential([Dense(64, activation="relu", input_shape=(64,)), Dense(10, activation="softmax")], seed=seed)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(digits_X_train, digits_y_train, epochs=1, verbose=0)
+    return model
+''', "already been trained"),
 ]
