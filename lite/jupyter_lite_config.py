@@ -2,7 +2,7 @@
 
 The site holds the learner edition of the lessons (no answers, no hidden tests; built
 here into lite/_course from the course's source lessons each time the config loads), the front-end extensions the apps need (the ipywidgets manager
-and ipympl's jupyter-matplotlib), the Pyodide kernel, and the course's own wheel in
+and anywidget's, which shows the apps' figures), the Pyodide kernel, and the course's own wheel in
 pypi/ (build it first: `pip wheel .. --no-deps -w pypi`), so that `%pip install
 backprop-lab` in the browser installs it from the site itself. Only these extensions
 are copied from the Python environment doing the build: a development environment also
@@ -17,7 +17,7 @@ c = get_config()  # noqa: F821 (jupyter lite provides get_config when it loads t
 LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
 EXTENSIONS = [
     "@jupyter-widgets/jupyterlab-manager",      # ipywidgets' manager (pip: jupyterlab_widgets)
-    "jupyter-matplotlib",                       # ipympl's canvas
+    "anywidget",                                # the apps' figure view (widgets/canvas.py)
     "@jupyterlite/pyodide-kernel-extension",    # the Python kernel that runs in the browser
 ]
 

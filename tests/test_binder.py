@@ -10,7 +10,7 @@ so the build is checked in two halves:
 - the same two steps by hand in a fresh virtual environment (`pip install -r
   binder/requirements.txt`, then `binder/postBuild` from the repository's root), after
   which the course imports from that environment (not from the source tree), JupyterLab
-  there has the widget and ipympl front-end extensions, the learner edition is in
+  there has the widget and anywidget front-end extensions, the learner edition is in
   backprop-lab-course/ with no answer in it while the instructor's source is gone, hints
   and solutions come from the installed package, and the first lesson of the learner
   edition runs in that environment's kernel (`jupyter nbconvert --execute`).
@@ -107,7 +107,7 @@ def test_binder_jupyterlab_has_the_widget_extensions(binder_venv, repo):
     proc = subprocess.run([str(venv / "bin" / "jupyter"), "labextension", "list"], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=120)
     listing = proc.stdout + proc.stderr          # jupyter labextension list writes to stderr
-    for extension in ("@jupyter-widgets/jupyterlab-manager", "jupyter-matplotlib"):
+    for extension in ("@jupyter-widgets/jupyterlab-manager", "anywidget"):
         line = next((l for l in listing.splitlines() if extension in l), "")
         assert "enabled" in line and "OK" in line, f"{extension} missing or broken:\n{listing}"
 

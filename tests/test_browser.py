@@ -9,11 +9,11 @@ and the kernel is idle. Then it checks that:
 - no output holds a traceback (error outputs and stderr alike);
 - the page logged no console error and raised no page error (RESTART_NOISE lists the
   messages JupyterLab itself logs while the kernel restarts, let through only then);
-- in a lesson that shows an app: the apps' ipympl figures are drawn, and moving a control
+- in a lesson that shows an app: the apps' figures are drawn, and moving a control
   (a slider by keyboard, else a button, dropdown or toggle) redraws the figure: the
   canvas pixels differ before and after; in a lesson whose first app trains (the
   Playground), "step 1 epoch" redraws it each time and Play keeps painting frames (these
-  are blitted: ipympl sends PNGs of the changed pixels); the frame rate is printed.
+  are blitted: the canvas sends PNGs of the changed pixels); the frame rate is printed.
 Each app is saved as a picture in test-artifacts/screenshots/ (the path is printed).
 
 The server runs with throwaway config, settings and workspaces folders (nothing reaches
@@ -76,6 +76,7 @@ PROMPTS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputAre
 RUN_STARTED = f"() => {PROMPTS}.some(t => /\\[\\d+\\]/.test(t))"
 RUN_OVER = f"""() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null
                    && !{PROMPTS}.some(t => t.includes('*'))"""
+FIGURE = "canvas.backprop-figure"      # an app's figure (widgets/canvas.py's view)
 PIXELS = """canvas => {
     if (canvas.width === 0 || canvas.height === 0) return [0, 0];
     const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -288,8 +289,8 @@ def shows_an_app(lesson):
 
 
 def app_outputs(page):
-    """The output areas that hold an ipympl figure (one per app shown)."""
-    return page.locator(".jp-OutputArea-output").filter(has=page.locator(".jupyter-matplotlib-figure canvas"))
+    """The output areas that hold an app's figure (one per app shown)."""
+    return page.locator(".jp-OutputArea-output").filter(has=page.locator(FIGURE))
 
 
 def pixels(canvas):
@@ -363,7 +364,7 @@ def wait_for_change(page, canvas, before, timeout=REDRAW_TIMEOUT):
 
 def redraws_on_a_control(page, app):
     """Move the app's controls one at a time until its figure redraws; the control that did it."""
-    canvas = app.locator(".jupyter-matplotlib-figure canvas").first
+    canvas = app.locator(FIGURE).first
     for control in controls(app):
         before = settled_pixels(page, canvas)
         move(control)
@@ -372,7 +373,7 @@ def redraws_on_a_control(page, app):
     return None
 
 
-# Counts the frames the ipympl view paints on a canvas (one drawImage per frame).
+# Counts the frames the figure's view paints on its canvas (one drawImage per frame).
 COUNT_PAINTS = """canvas => {
     const ctx = canvas.getContext('2d');
     if (!ctx.paints) {
@@ -388,10 +389,10 @@ PLAY_SECONDS = 3
 def trains_live(page, app):
     """For a training app (a "step 1 epoch" button and a Play widget): each step redraws the
     figure, and Play keeps painting new frames. Its frames are blitted, so this watches
-    ipympl's PNGs of the changed pixels arrive and get painted. Returns the frames painted
+    the PNGs of the changed pixels arrive and get painted. Returns the frames painted
     per second while playing (printed; a rough number, not a goal: the browser is shared
     with the kernel and the test)."""
-    canvas = app.locator(".jupyter-matplotlib-figure canvas").first
+    canvas = app.locator(FIGURE).first
     step = app.locator("button.jupyter-button", has_text="step 1 epoch")
     if step.count() == 0:
         return None
@@ -428,12 +429,12 @@ def drawn(page, canvas, deadline):
 def check_apps(page, console, lesson):
     """Every app's figure is drawn; a control of the first app redraws it; pictures of all."""
     apps = app_outputs(page).all()
-    assert apps, "the lesson builds an app, but no ipympl figure is in the page"
+    assert apps, "the lesson builds an app, but no app figure is in the page"
     blank = []
     deadline = time.monotonic() + DRAW_TIMEOUT
     for k, app in enumerate(apps):
         app.scroll_into_view_if_needed()
-        if not drawn(page, app.locator(".jupyter-matplotlib-figure canvas").first, deadline):
+        if not drawn(page, app.locator(FIGURE).first, deadline):
             blank.append(k + 1)
             screenshot(app, f"{lesson.stem}-{k + 1}-blank")
     assert not blank, f"apps (numbered from 1) whose figure stays blank: {blank}; console: {console.errors()}"
@@ -538,7 +539,7 @@ def test_every_control_of_every_app_in_jupyterlab(server, page, console):
         assert len(apps) == len(APPS)
         report = {}
         for name, app in zip(APPS, apps):
-            canvas = app.locator(".jupyter-matplotlib-figure canvas").first
+            canvas = app.locator(FIGURE).first
             assert drawn(page, canvas, time.monotonic() + DRAW_TIMEOUT), f"{name}: figure blank"
             moved, still = [], []
             for control in controls(app):

@@ -4,7 +4,7 @@ lite/jupyter_lite_config.py describes the site; this test builds it the way READ
 says, in a scratch folder: the course's wheel into pypi/ (`pip wheel . --no-deps`), then
 `jupyter lite build` beside lite/'s config. It checks that the site has its pages, the
 learner edition of every lesson under files/ (no answer, no hidden test), exactly the front-end extensions the apps need (the
-ipywidgets manager, ipympl's jupyter-matplotlib, the Pyodide kernel; no server-side
+ipywidgets manager, anywidget (the apps' figures), the Pyodide kernel; no server-side
 extension of the build environment), and the course's wheel in the piplite index.
 
 Running the lessons in the site needs the Pyodide kernel's runtime, which the browser
@@ -23,7 +23,7 @@ from backprop_lab import edition
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
-EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "jupyter-matplotlib", "@jupyterlite/pyodide-kernel-extension")
+EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "anywidget", "@jupyterlite/pyodide-kernel-extension")
 
 
 def run(args, cwd):

@@ -2,9 +2,12 @@
 
 An app is built in three parts (the ipywidgets tutorial's split):
 - model: backprop objects plus a little state; all math comes from ``backprop``;
-- view: one Matplotlib figure made once, updated in place (``set_data``) and
-  redrawn with ``draw_idle``; the figure lives on ipympl's canvas, so the app works
-  whatever ``%matplotlib`` backend the notebook chose (no pyplot involved);
+- view: one Matplotlib figure made once, updated in place (``set_data``); the
+  artists that move are ``animated`` and listed in ``_dynamic``: a frame restores the
+  saved static background and draws only them (blitting, ``redraw``), so a slider
+  costs a few artists, not a full draw. The figure lives on a ``canvas.WebCanvas``
+  (Agg in the kernel, a <canvas> in the browser), so the app works whatever
+  ``%matplotlib`` backend the notebook chose (no pyplot involved);
 - controls: ipywidgets built in one place and wired with ``observe(..., "value")``.
 
 ``App`` gives the common surface: ``app.fig``, ``app.ui``, ``app.controls``, a status
@@ -13,67 +16,25 @@ line where any exception raised in a callback is shown (never lost), and
 always ends on its last value (no queue of stale frames).
 """
 import asyncio
-import base64
 import contextlib
 import functools
 import html
-import io
 import time
 import traceback
 
 import ipywidgets as ipw
-import matplotlib
-import numpy as np
 from matplotlib.figure import Figure
-from PIL import Image
 
-# Importing ipympl calls matplotlib.use(ipympl) when matplotlib is loaded, which would turn every
-# later plot of the notebook into a widget and drop the inline backend's hooks. The apps use
-# ipympl's canvas directly and need no backend switch, so the switch is skipped for this import.
-_use, matplotlib.use = matplotlib.use, lambda *args, **kwargs: None
-try:        # ipympl's canvas is an ipywidget: the figure sits inside the app's box
-    from ipympl.backend_nbagg import Canvas, FigureManager
-except ImportError:         # pragma: no cover - ipympl is a dependency; Agg keeps tests alive without it
-    Canvas = FigureManager = None
-finally:
-    matplotlib.use = _use
-
-DATA_URL_PREFIX = "data:image/png;base64,"
-
-if Canvas is not None:
-    class _Canvas(Canvas):
-        """ipympl's canvas, safe to draw before it is displayed.
-
-        ipympl 0.10 sends every frame to the browser at once, also before the figure's
-        view exists, and keeps the frame in the ``_data_url`` trait as bare base64 (no
-        ``data:image/png;base64,`` prefix). In JupyterLab either one leaves the figure
-        blank ("drawImage ... HTMLImageElement ... broken state" in the browser's
-        console) whenever an app draws while it is being built, as the Playground does.
-        Here a frame drawn before the view says "initialized" is only kept as a valid
-        data URL (what a saved notebook or a reloaded page shows); the view's first
-        request ("refresh") brings a full frame anyway.
-        """
-
-        def send_binary(self, data):
-            if not self.syncing_data_url:       # a view is on the page: send the frame
-                super().send_binary(data)
-                return
-            pixels = self._last_buff.view(dtype=np.uint8).reshape((*self._last_buff.shape, 4))
-            with io.BytesIO() as png:
-                Image.fromarray(pixels).save(png, format="png")
-                self._data_url = DATA_URL_PREFIX + base64.b64encode(png.getvalue()).decode("ascii")
+from .canvas import WebCanvas
 
 
-def make_figure(figsize=(8, 4), **kwargs):
-    """A Figure on ipympl's canvas (toolbar and header hidden), not registered with pyplot."""
+def make_figure(figsize=(8, 4), alt="", **kwargs):
+    """A Figure on a WebCanvas (its widget: ``figure_widget(fig)``), not registered with pyplot.
+
+    alt: what a screen reader says for the figure: what it shows, in a sentence or two.
+    """
     fig = Figure(figsize=figsize, **kwargs)
-    if Canvas is not None:
-        canvas = _Canvas(fig)
-        FigureManager(canvas, 0)
-        canvas.toolbar_visible = False
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.resizable = False
+    WebCanvas(fig).view.alt = alt
     return fig
 
 
@@ -89,6 +50,8 @@ class App:
     ui = None
     _initial = {}           # control name -> the value the app was opened with (set by subclasses)
     _quiet = False          # True while several controls change at once: callbacks skip their update
+    _dynamic = ()           # the animated artists a frame draws over the background, bottom to top
+    _background = None      # (canvas, size, pixels) of the figure without its dynamic artists
 
     def _init_status(self):
         self.controls = {}
@@ -184,8 +147,55 @@ class App:
         self._update()
         self.show_message("")
 
-    def redraw(self):
-        self.fig.canvas.draw_idle()
+    # ---- the view: blitting ------------------------------------------------------------
+    def _blit(self, dynamic):
+        """Draw ``dynamic`` (artists made with ``animated=True``) over a saved background.
+
+        Call once, after the figure is built. Every full draw (the first one, or one
+        that ``redraw(full=True)`` asks for when something static changed: limits,
+        ticks, a title) saves the static part; later frames restore it and draw only
+        these artists. Bottom to top: an artist listed later is drawn over earlier ones.
+        """
+        self._dynamic = list(dynamic)
+        for artist in self._dynamic:
+            artist.set_animated(True)
+        self.fig.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def redraw(self, full=False):
+        """Show the artists' new state: blit the dynamic ones, or draw everything if needed.
+
+        A frame restores the saved background (axes, ticks, labels: most of a full
+        draw's time) and draws only the dynamic artists on it; the canvas then sends the
+        browser a PNG of the box of pixels that changed. tests/test_widget_canvas.py
+        checks that the frames compose into exactly a full draw, and the browser test
+        watches them. Apps without dynamic artists, and canvases without saved regions
+        (vector backends), get a plain ``draw_idle``.
+        """
+        canvas = self.fig.canvas
+        if not self._dynamic or not hasattr(canvas, "copy_from_bbox"):
+            canvas.draw_idle()
+            return
+        bg = self._background
+        if full or bg is None or bg[0] is not canvas or bg[1] != canvas.get_width_height(physical=True):
+            canvas.draw()       # _on_draw saves the new background and draws the dynamic artists
+            return
+        canvas.restore_region(bg[2])
+        self._draw_dynamic()
+        canvas.blit(self.fig.bbox)
+
+    def _on_draw(self, _event):
+        canvas = self.fig.canvas
+        if canvas.is_saving():      # savefig draws the animated artists too: not a background
+            self._background = None
+            return
+        self._background = (canvas, canvas.get_width_height(physical=True),
+                            canvas.copy_from_bbox(self.fig.bbox))
+        self._draw_dynamic()
+
+    def _draw_dynamic(self):
+        for artist in self._dynamic:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.ui._repr_mimebundle_(**kwargs)
@@ -196,11 +206,5 @@ class App:
 
 
 def figure_widget(fig):
-    """The widget that shows ``fig``: ipympl's canvas, or an Output as a fallback."""
-    if isinstance(fig.canvas, ipw.DOMWidget):
-        return fig.canvas
-    out = ipw.Output()
-    with out:
-        from IPython.display import display
-        display(fig)
-    return out
+    """The widget that shows ``fig`` (made by ``make_figure``): its canvas's view."""
+    return fig.canvas.view

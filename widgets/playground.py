@@ -117,8 +117,6 @@ class Playground(App):
         self._init_status()
         self._build_controls(settings)
         self._build_view()
-        self._background = None     # (canvas, size, pixels) of the static part, for blitting
-        self.fig.canvas.mpl_connect("draw_event", self._on_draw)
         self._new_data()
         self._new_model()
         self._show()
@@ -330,13 +328,17 @@ class Playground(App):
 
     # ---- view ------------------------------------------------------------------------
     def _build_view(self):
-        self.fig = make_figure((9.6, 4.4))
+        self.fig = make_figure((9.0, 4.4), alt=(
+            "Left: the data set's points in the plane, class 0 orange, class 1 blue, training points as "
+            "circles and test points as squares, over a map of the network's probability of class 1 "
+            "(orange near 0, blue near 1). Right: the training loss (solid) and the test loss (dashed) "
+            "by epoch."))
         W, H = self.fig.get_size_inches()
         side = 3.2                                       # inches: the square plane
         left, bottom = 0.6 / W, 0.75 / H
         self.ax_data = self.fig.add_axes((left, bottom, side / W, side / H))
         cax = self.fig.add_axes((left + (side + 0.12) / W, bottom, 0.12 / W, side / H))
-        self.ax_loss = self.fig.add_axes((5.3 / W, bottom, 4.05 / W, side / H))
+        self.ax_loss = self.fig.add_axes((5.05 / W, bottom, 3.8 / W, side / H))
 
         ax = self.ax_data
         ax.set_xlim(-LIMIT, LIMIT)
@@ -371,11 +373,11 @@ class Playground(App):
         # Static labels, and beside each the number that changes: text is drawn glyph by
         # glyph, so a frame redraws only the digits.
         self.info = {}
-        for key, x, label in (("epoch", 0.0, "epoch"), ("loss", 0.25, "training loss"),
-                              ("val_loss", 0.64, "test loss")):
-            anchor = ax.text(x, 1.03, label, transform=ax.transAxes, fontsize=10, va="bottom")
+        for key, x, label in (("epoch", 0.0, "epoch"), ("loss", 0.24, "training loss"),
+                              ("val_loss", 0.67, "test loss")):
+            anchor = ax.text(x, 1.03, label, transform=ax.transAxes, fontsize=9, va="bottom")
             self.info[key] = ax.annotate("", xy=(1, 0), xycoords=anchor, xytext=(4, 0),
-                                         textcoords="offset points", fontsize=10, va="bottom",
+                                         textcoords="offset points", fontsize=9, va="bottom",
                                          fontweight="bold", animated=True)
         # an Axes' child (figure-level animated artists are left out of savefig)
         self.diverged_text = ax.text(0.5, 0.55, DIVERGED, transform=self.fig.transFigure, ha="center",
@@ -388,8 +390,8 @@ class Playground(App):
             Line2D([], [], color="#7a3db8", lw=1.6, ls="--", label="test loss"),
         ], loc="lower center", ncol=4, frameon=False, fontsize=9, bbox_to_anchor=(0.5, 0.0))
         # what each frame redraws, bottom to top (the spines go over the image's edge)
-        self._dynamic = [self.image, *self.points.values(), *self.ax_data.spines.values(),
-                         self.line_train, self.line_test, *self.info.values(), self.diverged_text]
+        self._blit([self.image, *self.points.values(), *self.ax_data.spines.values(),
+                    self.line_train, self.line_test, *self.info.values(), self.diverged_text])
         self.grid = _grid()
 
     def _update_artists(self):
@@ -422,44 +424,6 @@ class Playground(App):
 
     def _show(self):
         self.redraw(full=self._update_artists())
-
-    def redraw(self, full=False):
-        """Show the artists' new state: blit the changed ones, or draw everything if needed.
-
-        A frame restores the saved background (axes, ticks, labels: most of a full
-        draw's time) and draws only the changing artists on it. Both Agg and ipympl's
-        canvas (an Agg canvas that sends the browser a PNG of the changed pixels) can
-        do this. ipympl's ``supports_blit`` is False because Matplotlib does not
-        vouch for blitting on web canvases; the bug that bit here (a frame drawn
-        before display reached JupyterLab as a broken image) is mended in
-        ``app.make_figure``'s canvas, and the browser test watches the live frames.
-        Canvases without saved regions (vector backends) get a plain ``draw_idle``.
-        """
-        canvas = self.fig.canvas
-        if not hasattr(canvas, "copy_from_bbox"):
-            canvas.draw_idle()
-            return
-        bg = self._background
-        if full or bg is None or bg[0] is not canvas or bg[1] != canvas.get_width_height(physical=True):
-            canvas.draw()       # _on_draw saves the new background and draws the dynamic artists
-            return
-        canvas.restore_region(bg[2])
-        self._draw_dynamic()
-        canvas.blit(self.fig.bbox)
-
-    def _on_draw(self, _event):
-        canvas = self.fig.canvas
-        if canvas.is_saving():      # savefig draws the animated artists too: not a background
-            self._background = None
-            return
-        self._background = (canvas, canvas.get_width_height(physical=True),
-                            canvas.copy_from_bbox(self.fig.bbox))
-        self._draw_dynamic()
-
-    def _draw_dynamic(self):
-        for artist in self._dynamic:
-            if artist.get_visible():
-                self.fig.draw_artist(artist)
 
 
 def _menu(values, chosen):
