@@ -14,22 +14,22 @@ set), the loss on the training and the test set, the network's prediction on a
   saved background and redraws only the artists that change (the image, the
   points on it, the two loss lines, the numbers): blitting;
 - full draw: the same app, but every frame redraws the whole figure (set_data +
-  draw, the usual ipympl pattern);
+  draw, the usual pattern);
 - replot: what a notebook does with clear_output: a new Figure each frame with the
   same content (imshow, the points, the loss lines, labels, colour bar, legend),
   rendered to PNG bytes (one draw: the inline backend's default
   bbox_inches="tight" would add a second, so the speed-ups shown are conservative);
 - compute only: the frame's training and prediction without any drawing (the floor).
 
-Each runs on Matplotlib's Agg canvas and on ipympl's canvas. For ipympl a frame
-includes what the canvas would send to the browser: the PNG of the changed pixels
-(``get_diff_image``, reached through ``blit``/``draw`` -> ``refresh_all``) after
-the messages JupyterLab's view sends when it appears (so the canvas no longer
-re-encodes its data URL); the replot's new figure is a new canvas widget whose
-first frame is a full PNG. The app's live frames on ipympl are the blitted ones
-the browser gets (tests/test_widget_canvas.py checks that they compose into the
-full figure; tests/test_browser.py watches them in JupyterLab). No browser is
-involved here: decoding and painting in the browser are not counted.
+Each runs on Matplotlib's Agg canvas and on the canvas the apps use in a notebook
+(``web``: widgets/canvas.py's WebCanvas), whose frames include what it sends the
+browser: a PNG of the box of changed pixels, after the "ready" its view sends when
+it appears. The replot on the web side is the usual ``%matplotlib widget`` pattern:
+a new ipympl canvas widget per frame, whose first frame is a full PNG (ipympl is in
+the test extra for this comparison only). The app's live frames are the ones the
+browser gets (tests/test_widget_canvas.py checks that they compose into the full
+figure; tests/test_browser.py watches them in JupyterLab). No browser is involved
+here: decoding and painting in the browser are not counted.
 
 Machines are noisy: the contenders are interleaved in rounds (the order rotates),
 the table gives medians and quartiles, and speed-ups are medians of ratios paired
@@ -71,7 +71,7 @@ from widgets.playground import Playground  # noqa: E402
 
 # (rounds, seconds per timed block)
 SETTINGS = {"full": (15, 0.5), "quick": (3, 0.15)}
-GOAL_FPS = 30.0          # live view with ipympl, frames per second
+GOAL_FPS = 30.0          # live view on the web canvas, frames per second
 GOAL_SPEEDUP = 4.0       # live / replot
 
 
@@ -87,6 +87,11 @@ class FullDrawPlayground(Playground):
 
 
 def connect_front_end(canvas):
+    """What the app's view says once it is on the page: the canvas sends its picture from then on."""
+    canvas.view._handle_custom_msg({"type": "ready"}, [])
+
+
+def connect_ipympl_front_end(canvas):
     """Play JupyterLab's side of ipympl's handshake: the canvas then sends PNG diffs only.
 
     These are the view's first messages; "refresh" makes the next frame a full one
@@ -132,7 +137,7 @@ def replot_figure(trainer, prob, figure):
     side, left, bottom = 3.2, 0.6 / W, 0.75 / H
     ax = fig.add_axes((left, bottom, side / W, side / H))
     cax = fig.add_axes((left + (side + 0.12) / W, bottom, 0.12 / W, side / H))
-    ax_loss = fig.add_axes((5.3 / W, bottom, 4.05 / W, side / H))
+    ax_loss = fig.add_axes((5.05 / W, bottom, 3.8 / W, side / H))
     lim = playground.LIMIT
     ax.imshow(prob, origin="lower", extent=(-lim, lim, -lim, lim), cmap=playground.CMAP,
               vmin=0, vmax=1, interpolation="nearest")
@@ -156,7 +161,7 @@ def replot_figure(trainer, prob, figure):
 def replot_agg_frame(trainer):
     def frame():
         prob = trainer.epoch()
-        fig = replot_figure(trainer, prob, lambda: Figure(figsize=(9.6, 4.4)))
+        fig = replot_figure(trainer, prob, lambda: Figure(figsize=(9.0, 4.4)))
         with io.BytesIO() as buf:               # what the inline backend sends after clear_output
             FigureCanvasAgg(fig).print_png(buf)
     return frame
@@ -164,14 +169,14 @@ def replot_agg_frame(trainer):
 
 def replot_ipympl_frame(trainer):
     def new_figure():
-        fig = Figure(figsize=(9.6, 4.4))
+        fig = Figure(figsize=(9.0, 4.4))
         FigureManager(Canvas(fig), 0)           # a new canvas widget, as %matplotlib widget makes
         return fig
 
     def frame():
         prob = trainer.epoch()
         fig = replot_figure(trainer, prob, new_figure)
-        connect_front_end(fig.canvas)           # the new view asks for its first frame: draw, full PNG
+        connect_ipympl_front_end(fig.canvas)    # the new view asks for its first frame: draw, full PNG
         fig.canvas.close()                      # clear_output drops the old widget
     return frame
 
@@ -248,10 +253,10 @@ def main(argv=None):
     print(f"  load average (1 min) before the run: {load:.2f}"
           + ("  <- other processes are busy: expect noisier numbers" if load > 0.5 else ""))
     print("  frame = 1 epoch (25 steps, batch 10) + train/test losses + 100x100 grid prediction\n"
-          "          + showing it in a 960x440 px figure; ipympl frames include the PNG (diff) sent")
+          "          + showing it in a 900x440 px figure; web frames include the PNG sent")
 
     apps = {}
-    for canvas_name in ("Agg", "ipympl"):
+    for canvas_name in ("Agg", "web"):
         for kind, cls in (("live", Playground), ("full draw", FullDrawPlayground)):
             app = cls()
             if canvas_name == "Agg":
@@ -260,15 +265,15 @@ def main(argv=None):
             else:
                 connect_front_end(app.fig.canvas)   # its first frame: a full draw
             apps[canvas_name, kind] = app
-    draws = {name: count_draws(apps[name, "live"]) for name in ("Agg", "ipympl")}
+    draws = {name: count_draws(apps[name, "live"]) for name in ("Agg", "web")}
 
     contenders = {
         ("Agg", "live"): live_frame(apps["Agg", "live"]),
         ("Agg", "full draw"): live_frame(apps["Agg", "full draw"]),
         ("Agg", "replot"): replot_agg_frame(Trainer()),
-        ("ipympl", "live"): live_frame(apps["ipympl", "live"]),
-        ("ipympl", "full draw"): live_frame(apps["ipympl", "full draw"]),
-        ("ipympl", "replot"): replot_ipympl_frame(Trainer()),
+        ("web", "live"): live_frame(apps["web", "live"]),
+        ("web", "full draw"): live_frame(apps["web", "full draw"]),
+        ("web", "replot"): replot_ipympl_frame(Trainer()),
         ("-", "compute only"): compute_frame(Trainer()),
     }
     times = measure(contenders, rounds, block_s)
@@ -278,12 +283,13 @@ def main(argv=None):
     print(f"\n{'canvas':<7} {'strategy':<32} {'ms/frame':>9} {'(q1 - q3)':>15} {'frames/s':>9}")
     for (canvas_name, kind), ts in times.items():
         q1, med, q3 = quartiles(ts)
-        print(f"{canvas_name:<7} {described[kind]:<32} {med * 1e3:9.1f} "
+        label = "replot: a new ipympl widget" if (canvas_name, kind) == ("web", "replot") else described[kind]
+        print(f"{canvas_name:<7} {label:<32} {med * 1e3:9.1f} "
               f"{f'({q1 * 1e3:.1f} - {q3 * 1e3:.1f})':>15} {1 / med:9.1f}")
 
     print("\nspeed-ups (median of per-round ratios, quartiles)")
     results = {}
-    for canvas_name in ("Agg", "ipympl"):
+    for canvas_name in ("Agg", "web"):
         for slow in ("full draw", "replot"):
             q1, med, q3 = paired_speedup(times, (canvas_name, "live"), (canvas_name, slow))
             results[canvas_name, slow] = med
@@ -302,11 +308,11 @@ def main(argv=None):
     print(f"  Agg live: last blitted frame identical to a full draw of the same state: "
           f"{'yes' if same else 'NO'}")
 
-    fps = 1 / quartiles(times["ipympl", "live"])[1]
+    fps = 1 / quartiles(times["web", "live"])[1]
     print("\ngoals (informational; machines are noisy, so trust ratios over absolute times)")
     for label, value, limit, unit in (
-            ("ipympl live frames/s", fps, GOAL_FPS, ""),
-            ("ipympl live / replot speed-up", results["ipympl", "replot"], GOAL_SPEEDUP, "x"),
+            ("web live frames/s", fps, GOAL_FPS, ""),
+            ("web live / ipympl replot speed-up", results["web", "replot"], GOAL_SPEEDUP, "x"),
             ("Agg live / replot speed-up", results["Agg", "replot"], GOAL_SPEEDUP, "x")):
         print(f"  {label:<32} {value:7.1f}{unit:<1}  goal >= {limit:g}{unit:<1}  "
               f"{'PASS' if value >= limit else 'MISS'}")
