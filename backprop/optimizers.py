@@ -185,3 +185,19 @@ def get(optimizer):
     if isinstance(optimizer, Optimizer):
         return optimizer
     return _BY_NAME[check_choice(optimizer, "optimizer", NAMES)]()
+
+
+# The variants the apps offer by name: momentum and Nesterov are SGD with a setting.
+VARIANTS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
+
+
+def variant(name, learning_rate, momentum=0.9):
+    """A new optimizer from a variant's name (one of VARIANTS) with Keras's other defaults.
+
+    momentum: the momentum of "momentum" and "nesterov" (SGD's), ignored by the others.
+    """
+    name = check_choice(name, "name", VARIANTS)
+    if name in ("sgd", "momentum", "nesterov"):
+        return SGD(learning_rate, momentum=0.0 if name == "sgd" else momentum, nesterov=name == "nesterov")
+    return RMSprop(learning_rate) if name == "rmsprop" else Adam(learning_rate)
+

@@ -190,3 +190,18 @@ def test_clipping_happens_before_the_adaptive_update():
     params = {"w": np.zeros(2)}
     opt.apply(params, {"w": np.array([10.0, -0.2])})
     np.testing.assert_allclose(opt.state[("w", "m")], 0.1 * np.array([0.5, -0.2]))
+
+
+@pytest.mark.parametrize("name, kind, momentum, nesterov", [
+    ("sgd", SGD, 0.0, False), ("momentum", SGD, 0.8, False), ("nesterov", SGD, 0.8, True),
+    ("rmsprop", RMSprop, None, None), ("adam", Adam, None, None)])
+def test_variant_names_the_optimizers_the_apps_offer(name, kind, momentum, nesterov):
+    opt = optimizers.variant(name, 0.05, momentum=0.8)
+    assert type(opt) is kind and opt.learning_rate == 0.05
+    if kind is SGD:
+        assert (opt.momentum, opt.nesterov) == (momentum, nesterov)
+
+
+def test_variant_refuses_an_unknown_name():
+    with pytest.raises(ValueError, match="unknown name .adamw.; expected one of"):
+        optimizers.variant("adamw", 0.1)

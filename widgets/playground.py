@@ -28,10 +28,9 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.lines import Line2D
 
-from backprop import datasets, regularizers
+from backprop import datasets, optimizers, regularizers
 from backprop.layers import Dense, Dropout
 from backprop.model import DivergenceWarning, Sequential
-from backprop.optimizers import SGD, Adam, RMSprop
 from backprop.validation import check_choice, check_int, check_number
 
 from .app import App, figure_widget, make_figure
@@ -265,10 +264,8 @@ class Playground(App):
         return {"l1": regularizers.L1, "l2": regularizers.L2}[kind](self.controls["reg_rate"].value)
 
     def _make_optimizer(self):
-        lr, name = self.controls["learning_rate"].value, self.controls["optimizer"].value
-        if name == "momentum":
-            return SGD(lr, momentum=MOMENTUM)
-        return {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}[name](lr)
+        return optimizers.variant(self.controls["optimizer"].value, self.controls["learning_rate"].value,
+                                  momentum=MOMENTUM)
 
     def _new_model(self):
         """Build, compile and evaluate a fresh network from the controls (epoch 0)."""
