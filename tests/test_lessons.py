@@ -109,3 +109,19 @@ def test_learner_edition_runs_to_the_end(path, monkeypatch):
     for cell in failed:
         shown = [o for o in cell.outputs if o.get("output_type") == "error"][0]["traceback"]
         assert shown[0].startswith("✗ ") and not any('File "' in line for line in shown), shown
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lessons_use_only_what_widgets_exports(path):
+    """A lesson imports the apps from ``widgets`` itself, never from its modules: what an app's
+    module holds may change with the app; ``widgets.__all__`` (and each app's documented
+    attributes) is what lessons may rely on."""
+    import widgets
+    reaching_in = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        reaching_in += re.findall(r"^\s*(?:from|import)\s+widgets\.\w+.*$", cell.source, flags=re.M)
+        for names in re.findall(r"^[ \t]*from[ \t]+widgets[ \t]+import[ \t]+([\w ,]+)", cell.source, flags=re.M):
+            reaching_in += [n for n in re.split(r"[\s,]+", names.strip()) if n and n not in widgets.__all__]
+    assert reaching_in == [], f"{path.name} reaches past widgets' public names: {reaching_in}"

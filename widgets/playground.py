@@ -94,6 +94,11 @@ class Playground(App):
     ``app.X_train, app.y_train, app.X_test, app.y_test``.
     """
 
+    # public for lessons that draw in the app's colours or state its rule
+    CLASS_COLORS = (ORANGE, BLUE)       # class 0, class 1
+    CMAP = CMAP                         # P(class 1): orange (0) to white to blue (1)
+    EXPLODE_FACTOR = EXPLODE_FACTOR     # a training loss above this times its start: diverged
+
     def __init__(self, dataset="circles", noise=0.1, train_fraction=0.5, hidden_layers=2, units=4,
                  activation="tanh", learning_rate=0.03, optimizer="sgd", regularization="none",
                  reg_rate=0.001, dropout=0.0, batch_size=10, n_samples=500, seed=0):
