@@ -13,7 +13,10 @@ the apps need, on public APIs only (Matplotlib's Agg canvas, anywidget):
 - before a view exists nothing is sent; a view, once on the page, asks for a full frame;
 - the <canvas> is an image with a text alternative (``alt``), and not focusable, so Tab
   goes past it; once a ``button_press_event`` handler is connected, clicks come back as
-  Matplotlib events (such apps offer the same through their controls, for keyboards).
+  Matplotlib events (such apps offer the same through their controls, for keyboards);
+- in the page, the view also names the app's slider handles and icon-only buttons and
+  keeps a dropdown's or slider's keys from JupyterLab's notebook shortcuts (what
+  ipywidgets 8 leaves out: ``improveControls`` in the script below).
 """
 import asyncio
 import io
@@ -63,11 +66,50 @@ function render({ model, el }) {
   canvas.addEventListener("click", onClick);
   el.appendChild(canvas);
   model.send({ type: "ready" });
+  // the app's controls sit in the same output: make them usable from the keyboard and by name
+  const app = el.closest(".jp-OutputArea-output, .output_subarea") || el.parentElement;
+  const observer = new MutationObserver(() => improveControls(app));
+  if (app) {
+    improveControls(app);
+    observer.observe(app, { childList: true, subtree: true });
+  }
   return () => {
+    observer.disconnect();
     model.off("msg:custom", onFrame);
     model.off("change:size", fit);
     model.off("change:alt", describe);
   };
+}
+
+const ICON_NAMES = { "fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", "fa-repeat": "repeat",
+                     "fa-retweet": "repeat" };
+
+// What ipywidgets 8 leaves out, added to the app's controls in the page:
+// - a slider's handle (role=slider) gets its description as its name (aria-label); the
+//   description's label loses the title "null" it is given;
+// - a button with only an icon (the Play widget's) gets a name from its tooltip or icon;
+// - in a dropdown, a slider or its readout, keys stay with the control: JupyterLab's
+//   notebook shortcuts (ArrowDown moves to the next cell) skip elements marked
+//   data-lm-suppress-shortcuts.
+function improveControls(root) {
+  for (const slider of root.querySelectorAll(".widget-slider, .widget-hslider, .widget-vslider")) {
+    const label = slider.querySelector(".widget-label");
+    const name = label ? label.textContent.trim() : "";
+    if (label && label.getAttribute("title") === "null") label.removeAttribute("title");
+    for (const handle of slider.querySelectorAll("[role=slider], .noUi-handle")) {
+      if (name && handle.getAttribute("aria-label") !== name) handle.setAttribute("aria-label", name);
+    }
+  }
+  for (const label of root.querySelectorAll(".widget-label[title=null]")) label.removeAttribute("title");
+  for (const button of root.querySelectorAll("button")) {
+    if (button.textContent.trim() || button.hasAttribute("aria-label")) continue;
+    const icon = [...button.querySelectorAll("i")].flatMap((i) => [...i.classList]).find((c) => ICON_NAMES[c]);
+    const name = button.title || (icon && ICON_NAMES[icon]);
+    if (name) button.setAttribute("aria-label", name);
+  }
+  for (const control of root.querySelectorAll("select, [role=slider], .widget-readout")) {
+    if (!control.hasAttribute("data-lm-suppress-shortcuts")) control.setAttribute("data-lm-suppress-shortcuts", "true");
+  }
 }
 export default { render };
 """
