@@ -1,9 +1,12 @@
-"""LossExplorer driven without a browser: move controls, read the artists.
+"""LossExplorer driven without a browser: move controls, read the artists and the HTML readouts.
 
 Expected numbers are computed here independently of the widget: the loss curves with
 the scalar ``Value`` engine, the gradient curves both with ``Value`` and as numerical
 derivatives of the plotted loss curves.
 """
+import html
+import re
+
 import numpy as np
 import pytest
 
@@ -29,6 +32,11 @@ def value_loss(name, z, y):
 
 def marker_y(line):
     return float(line.get_ydata()[0])
+
+
+def text_of(widget):
+    """The text an HTML readout shows (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", widget.value))
 
 
 def test_builds_with_every_control(app):
@@ -66,13 +74,13 @@ def test_confidently_wrong_mse_stalls_cross_entropy_pushes(app):
     assert bce < 0                                  # it pushes z up, toward p = 1
     assert mse == pytest.approx(value_loss("mse", -6.0, 1)[1], rel=1e-9)
     assert bce == pytest.approx(value_loss("binary_crossentropy", -6.0, 1)[1], rel=1e-9)
-    assert "z = -6" in app.caption.get_text()
+    assert "z = -6" in text_of(app.caption)
     # the mirror image for y = 0
     app.controls["target"].value = 0
     app.controls["z"].value = 6.0
     mse, bce = marker_y(app.grad_markers["mse"]), marker_y(app.grad_markers["binary_crossentropy"])
     assert abs(mse) < 0.01 and bce > 0.99
-    assert "z = +6" in app.caption.get_text()
+    assert "z = +6" in text_of(app.caption)
 
 
 def test_markers_and_values_follow_z(app):
@@ -87,10 +95,10 @@ def test_markers_and_values_follow_z(app):
             assert app.markers[name].get_xdata()[0] == pytest.approx(z)
             assert marker_y(app.markers[name]) == pytest.approx(loss, rel=1e-9, abs=1e-12)
             assert marker_y(app.grad_markers[name]) == pytest.approx(grad, rel=1e-9, abs=1e-12)
-            assert f"L = {loss:.4f}" in app.loss_text.get_text()
-            assert f"dL/dz = {grad:+.4f}" in app.grad_text.get_text()
+            assert f"L = {loss:.4f}" in text_of(app.readout)
+            assert f"dL/dz = {grad:+.4f}" in text_of(app.readout)
         p = 1 / (1 + np.exp(-z))
-        assert f"p = sigmoid(z) = {p:.4f}" in app.loss_text.get_text()
+        assert f"p = sigmoid(z) = {p:.4f}" in text_of(app.readout)
 
 
 def test_show_control_hides_curves(app):
@@ -100,8 +108,9 @@ def test_show_control_hides_curves(app):
         for name in NAMES:
             for artist in (app.lines[name], app.grad_lines[name], app.markers[name], app.grad_markers[name]):
                 assert artist.get_visible() == (name in visible)
-        assert ("MSE" in app.grad_text.get_text()) == ("mse" in visible)
-        assert ("cross-entropy" in app.grad_text.get_text()) == ("binary_crossentropy" in visible)
+        assert ("MSE " in text_of(app.readout)) == ("mse" in visible)
+        assert ("cross-entropy " in text_of(app.readout)) == ("binary_crossentropy" in visible)
+        assert ("push is" in text_of(app.readout)) == (show == "both")
 
 
 def test_target_mirrors_the_curves(app):
@@ -156,3 +165,50 @@ def test_error_in_callback_shows_in_status(monkeypatch):
 def test_bad_arguments_name_themselves(kwargs, name, error):
     with pytest.raises(error, match=name):
         LossExplorer(**kwargs)
+
+
+def test_compute_is_a_function_of_the_state_it_is_given(app):
+    """The model reads no control: any state, answered without moving one."""
+    shown = app.state()
+    r = app.compute({"z": -6.0, "target": 1, "show": "both"})
+    assert app.state() == shown
+    for name in NAMES:
+        assert r["at"][name] == pytest.approx(value_loss(name, -6.0, 1), rel=1e-9)
+    assert r["shown"] == list(NAMES) and r["ratio"] == pytest.approx(0.9975 / 0.0049, rel=0.01)
+    assert app.compute({"z": 1.0, "target": 0, "show": "mse"})["ratio"] is None
+
+
+def test_the_readout_says_what_the_figure_shows(app):
+    app.controls["target"].value = 1
+    app.controls["show"].value = "both"
+    app.controls["z"].value = -6.0
+    line = text_of(app.readout)
+    assert "At z = -6.00: p = sigmoid(z) = 0.0025, y = 1." in line
+    assert "cross-entropy's push is 203 times MSE's" in line
+    assert "target y = 1" in text_of(app.heading)
+
+
+def test_fits_a_laptop_column_with_a_text_alternative(app):
+    width, height = app.fig.canvas.get_width_height()
+    assert width <= 900 and height <= 420
+    assert "cross-entropy" in app.fig.canvas.view.alt
+
+
+def test_the_z_slider_blits_and_a_new_target_draws_in_full():
+    app = LossExplorer()
+    canvas = app.fig.canvas
+    canvas.view._handle_custom_msg({"type": "ready"}, [])      # a browser's view is on the page
+    draws = []
+    draw = canvas.draw
+    canvas.draw = lambda: (draws.append(1), draw())
+    app.controls["z"].value = -5.0
+    assert draws == []
+    app.controls["target"].value = 0                           # new curves: the background changes
+    assert draws == [1]
+    app.close()
+
+
+@pytest.mark.parametrize("figsize, error", [((4, 3), ValueError), ((9, 1), ValueError), ("9x3", TypeError)])
+def test_bad_figsize_names_itself(figsize, error):
+    with pytest.raises(error, match="figsize"):
+        LossExplorer(figsize=figsize)

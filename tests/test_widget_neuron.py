@@ -1,17 +1,19 @@
-"""NeuronExplorer driven without a browser: move controls, read the artists.
+"""NeuronExplorer driven without a browser: move controls, read the artists and the HTML readouts.
 
 Expected numbers are computed here independently of the widget's Dense path: with the
 activation and loss functions and a numerical derivative (gradcheck.numerical_gradient),
 or with the scalar ``Value`` engine.
 """
+import html
 import math
+import re
 
 import numpy as np
 import pytest
 
 from backprop import Value, activations, gradcheck, losses
 from backprop.layers import Dense
-from widgets.neuron import NeuronExplorer
+from widgets.neuron import GRAD_SCALES, NeuronExplorer, grad_limit
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "leaky_relu", "elu")
 
@@ -44,6 +46,17 @@ def bar_heights(app):
     return np.array([bar.get_height() for bar in app.bars])
 
 
+def text_of(widget):
+    """The text an HTML readout shows (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
+def backward_numbers(app):
+    """dL/dw1, dL/dw2, dL/db as the backward chain prints them ("+0.1234", "0" or "+1.2e-05")."""
+    text = text_of(app.backward_html)
+    return [float(re.search(rf"^{name}\s.*= (\S+)$", text, re.M).group(1)) for name in ("dL/dw1", "dL/dw2", "dL/db")]
+
+
 def test_builds_with_every_control(app):
     assert set(app.controls) == {"w1", "w2", "b", "activation", "x1", "x2", "target", "loss",
                                  "learning_rate", "step", "reset"}
@@ -72,8 +85,8 @@ def test_gradient_bars_match_numerical_derivative(app, activation, loss):
             continue            # cross-entropy is undefined there (test_note_... covers it)
         expected = numeric_grads(state)
         np.testing.assert_allclose(bar_heights(app), expected, rtol=1e-6, atol=1e-9)
-        for text, value in zip(app.bar_texts, expected):     # "+0.1234", "0" or "+1.2e-05"
-            assert float(text.get_text()) == pytest.approx(value, rel=0.06, abs=5e-5)
+        for shown, value in zip(backward_numbers(app), expected):     # "+0.1234", "0" or "+1.2e-05"
+            assert shown == pytest.approx(value, rel=0.06, abs=5e-5)
 
 
 def test_bars_match_value_engine_even_when_sigmoid_saturates(app):
@@ -85,7 +98,7 @@ def test_bars_match_value_engine_even_when_sigmoid_saturates(app):
     (-(p.log())).backward()                                 # L = -log p for y = 1
     np.testing.assert_allclose(bar_heights(app), [w1.grad, w2.grad, b.grad], rtol=1e-9)
     np.testing.assert_allclose(bar_heights(app), [-3.0, -3.0, -1.0], rtol=1e-9)
-    assert not app.note.get_visible()
+    assert app.note.value == ""
 
 
 def test_mse_gradient_matches_value_engine(app):
@@ -108,8 +121,8 @@ def test_activation_panel_marks_z_and_a(app):
         px, py = app.z_point.get_data()
         assert px[0] == pytest.approx(z) and py[0] == pytest.approx(a)
         assert list(app.z_line.get_xdata()) == pytest.approx([z, z])
-        assert f"z = {z:.3f}" in app.z_text.get_text() and f"a = {a:.4g}" in app.z_text.get_text()
-        assert activation in app.title_f.get_text()
+        assert f"z = {z:.3f}," in text_of(app.readout) and f"a = {a:.4g}," in text_of(app.readout)
+        assert activation in app.title_f.get_text() and activation in text_of(app.forward_html)
 
 
 def test_output_image_and_decision_line(app):
@@ -126,7 +139,7 @@ def test_output_image_and_decision_line(app):
     # the line: every point on it has z = 0, and it crosses the visible plane
     lx, ly = app.boundary.get_data()
     np.testing.assert_allclose(1.25 * np.asarray(lx) - 0.75 * np.asarray(ly) + 0.5, 0, atol=1e-12)
-    assert "a = f(0) = 0.00" in app.title_p.get_text()
+    assert "a = f(0) = 0.00" in text_of(app.key)
     px, py = app.point.get_data()
     assert (px[0], py[0]) == (-2.0, 1.5)
     # colour limits stay put while the weights move
@@ -139,7 +152,7 @@ def test_output_image_and_decision_line(app):
 
 def test_sigmoid_line_marks_half(app):
     set_state(app, activation="sigmoid")
-    assert "a = f(0) = 0.50" in app.title_p.get_text()
+    assert "a = f(0) = 0.50" in text_of(app.key)
 
 
 def test_numbers_in_text(app):
@@ -147,21 +160,23 @@ def test_numbers_in_text(app):
     z = -1.0 * 1.0 + 2.0 * -0.5 + 0.5                          # -1.5
     a = math.expm1(z)                                          # elu, alpha 1
     loss = (a - 0.5) ** 2
-    text = app.forward_text.get_text()
+    text = text_of(app.forward_html)
     assert f"= {z:.4f}" in text and f"= {a:.4g}" in text and f"= {loss:.4f}" in text
     g = numeric_grads(app.state())
-    back = app.backward_text.get_text()
+    back = text_of(app.backward_html)
     for value in g:
         assert f"{value:+.4f}" in back
+    line = text_of(app.readout)              # the state in one sentence, for a screen reader
+    assert f"mse loss {loss:.4f}" in line and f"dL/dw1 = {g[0]:+.4f}" in line and "elu" in line
 
 
 def test_note_when_cross_entropy_gets_no_probability(app):
     set_state(app, activation="relu", loss="binary_crossentropy", w1=1.0, w2=1.0, b=0.0,
               x1=-1.0, x2=-1.0, target=1.0)                    # z = -2: relu gives a = 0
-    assert app.note.get_visible() and "sigmoid" in app.note.get_text()
+    assert "Use sigmoid" in text_of(app.note)
     assert np.all(bar_heights(app) == 0)
     set_state(app, activation="sigmoid")
-    assert not app.note.get_visible()
+    assert app.note.value == ""
 
 
 def test_reset_restores_the_opening_state():
@@ -210,7 +225,7 @@ def test_gradient_step_moves_the_sliders_against_the_gradient(activation, loss):
     assert loss_after < loss_before                 # a small step downhill
     assert f"{loss_before:.4f} → {loss_after:.4f}" in app.status.value and "step 1" in app.status.value
     np.testing.assert_allclose(bar_heights(app), numeric_grads(after), rtol=1e-5, atol=1e-8)
-    assert "-0.3 × its bar" in app.title_g.get_text()
+    assert "−0.3 × its bar" in text_of(app.key)
     app.controls["step"].click()
     assert app.steps == 2 and "step 2" in app.status.value
     app.controls["reset"].click()
@@ -245,3 +260,51 @@ def test_a_step_past_the_slider_range_is_held_there_and_said():
 def test_bad_arguments_name_themselves(kwargs, name, error):
     with pytest.raises(error, match=name):
         NeuronExplorer(**kwargs)
+
+
+def test_compute_is_a_function_of_the_state_it_is_given(app):
+    """The model reads no control: any state, answered without moving a slider."""
+    set_state(app, activation="sigmoid", loss="mse", w1=1.5, w2=-1.0, b=0.5, x1=-1.0, x2=1.0, target=1.0)
+    shown = app.state()
+    other = dict(shown, activation="tanh", w1=0.75, w2=-1.5, b=0.25, x1=-1.0, x2=0.5, target=0.6)
+    r = app.compute(other)
+    assert app.state() == shown
+    np.testing.assert_allclose(r["grads"], numeric_grads(other), rtol=1e-6, atol=1e-9)
+    assert r["z"] == pytest.approx(0.75 * -1.0 - 1.5 * 0.5 + 0.25)
+    assert r["plane"].shape == (121, 121) and r["f0"] == 0.0
+
+
+def test_grad_limit_holds_the_bars_and_changes_in_steps():
+    assert grad_limit(0.0) == 0.5 and grad_limit(0.45) == 0.5 and grad_limit(0.46) == 1
+    assert grad_limit(1e6) == GRAD_SCALES[-1]
+    # kept while the bars fit it and do not fill 70 % of the next smaller scale
+    assert grad_limit(0.4, current=1) == 1 and grad_limit(0.3, current=1) == 0.5
+    assert grad_limit(0.95, current=1) == 2                 # no room left: the next scale up
+
+
+def test_fits_a_laptop_column_and_says_what_it_shows(app):
+    width, height = app.fig.canvas.get_width_height()
+    assert width <= 900 and height <= 420
+    assert "gradients" in app.fig.canvas.view.alt
+    assert app.controls["learning_rate"].style.description_width == "92px"   # the label whole
+    assert all(button.description for button in (app.controls["step"], app.controls["reset"]))
+
+
+def test_learning_rate_alone_sends_no_frame():
+    """The learning rate only changes the key's text: the figure stays as it is."""
+    app = NeuronExplorer()
+    canvas = app.fig.canvas
+    canvas.view._handle_custom_msg({"type": "ready"}, [])      # a browser's view is on the page
+    frames = canvas.frames
+    app.controls["learning_rate"].value = 2.0
+    assert canvas.frames == frames and "−2 × its bar" in text_of(app.key)
+    app.controls["w1"].value = 1.0
+    assert canvas.frames == frames + 1 and canvas.full_frames == 1
+    app.close()
+
+
+@pytest.mark.parametrize("figsize, error", [((5, 3), ValueError), ((9, 10), ValueError),
+                                             (9, TypeError), (("9", 3), TypeError)])
+def test_bad_figsize_names_itself(figsize, error):
+    with pytest.raises(error, match="figsize"):
+        NeuronExplorer(figsize=figsize)

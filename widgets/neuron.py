@@ -10,12 +10,20 @@ Moving the sliders shows that (w1, w2) sets the direction of the line (the weigh
 are its normal, drawn as an arrow toward z > 0) and b shifts it; that a point far on
 the flat part of a sigmoid or tanh gets tiny gradients; that a relu with z < 0 gets
 none at all; and that each weight's gradient is dL/dz times its input (the chain rule,
-printed under the figure). "gradient step" takes one step of gradient descent on the
+written out under the figure). "gradient step" takes one step of gradient descent on the
 point (backprop's SGD with the chosen learning rate) and moves the sliders: the loss
 drops and the line turns toward the point. Every number comes from backprop: a ``Dense(1)`` layer's
 forward pass, the loss's ``backward()`` and the layer's ``backward()`` (for sigmoid with
 cross-entropy, the loss's dL/dz and ``Dense.backward_from_logits``, as ``Sequential`` does).
+
+Model, view, controls: ``compute(state)`` is the model (the numbers for a dict of
+control values, no widgets read); ``_show`` puts a result into the figure's artists and
+the HTML readouts. The figure is drawn in full only when the activation or the scale of
+the gradient bars changes; a slider step redraws just the artists that move (blitting),
+and the numbers (the forward and backward chain, the state in one line) are HTML.
 """
+import html
+
 import ipywidgets as ipw
 import numpy as np
 
@@ -23,7 +31,7 @@ from backprop import losses
 from backprop.losses import EPSILON
 from backprop.layers import Dense
 from backprop.optimizers import SGD
-from backprop.validation import check_choice, check_number
+from backprop.validation import check_choice, check_number, describe
 
 from .app import App, figure_widget, make_figure
 
@@ -35,6 +43,17 @@ Z_RANGE = (-6.0, 6.0)           # the activation curve of panel (a)
 GRID = 121                      # pixels per side of the output image
 GRAD_SCALES = (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500)   # bar-axis limits, in steps
 LEARNING_RATE_RANGE = (0.01, 10.0)
+FIGSIZE = (9.0, 3.2)            # inches at dpi 100: 900 x 320 px, a laptop's notebook column
+
+# Okabe-Ito colours (readable with every common colour-vision deficiency)
+BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
+WARN = "#8a4b00"                # the warning's text: dark orange, 7:1 on its light background
+ALT = ("Three panels. (a) the activation curve a = f(z), with the neuron's pre-activation z marked "
+       "by a dashed line and a dot. (b) the neuron's output over the input plane (x1, x2) as colours "
+       "from blue (low) to red (high), the line z = 0 in black, an arrow along the weights toward "
+       "z > 0, and the training point as a star coloured by its target. (c) three bars: the "
+       "gradients dL/dw1, dL/dw2 and dL/db of the loss on the training point. The numbers are "
+       "written out under the figure.")
 
 
 class NeuronExplorer(App):
@@ -47,16 +66,20 @@ class NeuronExplorer(App):
         target: the point's label, a number in [0, 1] (default 1.0)
         loss: "mse" or "binary_crossentropy"
         learning_rate: the gradient step's size, a number in [0.01, 10] (default 0.5)
-        figsize: the figure's size in inches
+        figsize: the figure's (width, height) in inches, width 7 to 12, height 2.8 to 6
+            (default (9, 3.2): 900 px wide, for a laptop's notebook column)
 
     Controls (``app.controls``): "w1", "w2", "b", "x1", "x2", "target" (FloatSliders),
     "activation", "loss" (Dropdowns), "learning_rate" (FloatLogSlider), "step", "reset"
-    (Buttons). ``app.result`` holds the last ``compute()``; ``app.steps`` counts the
-    gradient steps taken since the app opened or was reset.
+    (Buttons). ``app.result`` holds the last ``compute(app.state())``; ``app.steps`` counts the
+    gradient steps taken since the app opened or was reset. The readouts under the
+    figure are HTML widgets: ``app.readout`` (the state in one line), ``app.forward_html``
+    and ``app.backward_html`` (the chain rule with numbers), ``app.key`` (what the marks
+    mean, with f(0) and the learning rate) and ``app.note`` (a warning, or empty).
     """
 
     def __init__(self, w1=1.5, w2=-1.0, b=0.5, activation="sigmoid", x1=-1.0, x2=1.0,
-                 target=1.0, loss="mse", learning_rate=0.5, figsize=(10.4, 5.6)):
+                 target=1.0, loss="mse", learning_rate=0.5, figsize=FIGSIZE):
         self._initial = {
             "w1": check_number(w1, "w1", *WEIGHT_RANGE),
             "w2": check_number(w2, "w2", *WEIGHT_RANGE),
@@ -68,11 +91,12 @@ class NeuronExplorer(App):
             "loss": check_choice(loss, "loss", LOSSES),
             "learning_rate": check_number(learning_rate, "learning_rate", *LEARNING_RATE_RANGE),
         }
+        figsize = _check_figsize(figsize)
         self.steps = 0
         self._init_status()
         # model: one Dense(1) layer per activation (each built for 2 inputs), one loss
-        # object per name; the sliders' values are copied into them on every update.
-        # A linear Dense with the same weights reports z itself.
+        # object per name; compute() copies a state's weights into them. A linear Dense
+        # with the same weights reports z itself.
         self._layers = {name: Dense(1, activation=name, seed=0) for name in ACTIVATIONS}
         self._linear = Dense(1, activation="linear", seed=0)
         for layer in (*self._layers.values(), self._linear):
@@ -81,34 +105,47 @@ class NeuronExplorer(App):
         xs = np.linspace(*INPUT_RANGE, GRID)
         self._grid = np.column_stack([g.ravel() for g in np.meshgrid(xs, xs)])   # (GRID^2, 2)
         self._zs = np.linspace(*Z_RANGE, 301)
+        # what only the activation decides, once per activation: f over Z_RANGE (301,) and f(0)
+        self._curves = {name: self._layers[name].activation.forward(self._zs) for name in ACTIVATIONS}
+        self._f0 = {name: float(self._layers[name].activation.forward(np.zeros(1))[0]) for name in ACTIVATIONS}
+        self._shown = None          # (activation, bar limit) of the last full draw's static part
+        self._drawn = None          # the state the figure shows (a change of learning rate alone: no frame)
         self._build_view(figsize)
         self._build_controls()
         self._update()
 
     # ---- view -------------------------------------------------------------------
     def _build_view(self, figsize):
-        self.fig = fig = make_figure(figsize)
-        # fixed positions (figure fractions): room above for 3-line titles, below for the numbers
-        bottom, height = 0.34, 0.46
-        side = height * figsize[1] / figsize[0]            # a square input plane
-        ax_f = fig.add_axes([0.065, bottom, 0.24, height])
-        ax_p = fig.add_axes([0.37, bottom, side, height])
-        ax_cb = fig.add_axes([0.37 + side + 0.012, bottom, 0.012, height])
-        ax_g = fig.add_axes([0.755, bottom, 0.225, height])
-        self.axes = {"activation": ax_f, "plane": ax_p, "gradients": ax_g}
+        self.fig = fig = make_figure(figsize, alt=ALT)
+        W, H = figsize
+        # positions in inches, then figure fractions: margins for tick labels and axis labels
+        bottom, top = 0.55, 0.3
+        side = H - bottom - top                       # panel heights; (b) is a square plane
+        left_a, gap, cbar, right = 0.55, 0.62, 0.12, 0.08
+        cbar_room = 0.95                              # the colour bar's ticks and label, then (c)'s ticks
+        panel = (W - left_a - gap - side - 0.08 - cbar - cbar_room - right) / 2   # (a) and (c) widths
+        left_b = left_a + panel + gap
+        left_c = left_b + side + 0.08 + cbar + cbar_room
 
-        # (a) the activation curve, the neuron's (z, a) on it
+        def axes(left, width):
+            return fig.add_axes([left / W, bottom / H, width / W, side / H])
+
+        ax_f, ax_p = axes(left_a, panel), axes(left_b, side)
+        ax_cb, ax_g = axes(left_b + side + 0.08, cbar), axes(left_c, panel)
+        self.axes = {"activation": ax_f, "plane": ax_p, "gradients": ax_g}
+        for ax in (ax_f, ax_p, ax_cb, ax_g):
+            ax.tick_params(labelsize=8.5)
+
+        # (a) the activation curve (static per activation), the neuron's (z, a) on it
         ax_f.set_xlim(*Z_RANGE)
-        ax_f.set_xlabel("pre-activation z")
-        ax_f.set_ylabel("a = f(z)")
+        ax_f.set_xlabel("pre-activation z", fontsize=9)
+        ax_f.set_ylabel("a = f(z)", fontsize=9, labelpad=2)
         ax_f.axhline(0, color="0.8", lw=0.8, zorder=0)
         ax_f.axvline(0, color="0.8", lw=0.8, zorder=0)
-        self.curve, = ax_f.plot([], [], color="C0", lw=2)
-        self.z_line = ax_f.axvline(0, color="C3", lw=1, ls="--")
-        self.z_point, = ax_f.plot([], [], "o", color="C3", ms=8, zorder=3)
-        self.z_text = ax_f.text(0.03, 0.97, "", transform=ax_f.transAxes, va="top", fontsize=10,
-                                bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.9))
-        self.title_f = ax_f.set_title("", fontsize=10)
+        self.curve, = ax_f.plot([], [], color=BLUE, lw=2)
+        self.z_line = ax_f.axvline(0, color=VERMILLION, lw=1, ls="--")
+        self.z_point, = ax_f.plot([], [], "o", color=VERMILLION, mec="k", mew=0.8, ms=7, zorder=3)
+        self.title_f = ax_f.set_title("", fontsize=9.5)
 
         # (b) the output over the input plane: one image, updated with set_data
         lo, hi = INPUT_RANGE
@@ -118,42 +155,43 @@ class NeuronExplorer(App):
                                  interpolation="nearest")
         ax_p.set_xlim(lo, hi)
         ax_p.set_ylim(lo, hi)
-        ax_p.set_xlabel("x1")
-        ax_p.set_ylabel("x2")
+        ax_p.set_xlabel("x1", fontsize=9)
+        ax_p.set_ylabel("x2", fontsize=9, labelpad=0)
         self.colorbar = fig.colorbar(self.image, cax=ax_cb)
-        self.colorbar.set_label("output a")
+        self.colorbar.set_label("output a", fontsize=9)
         self.boundary, = ax_p.plot([], [], color="k", lw=2)
         # the weight vector (w1, w2) is normal to the line and points to where z > 0
-        self.normal = ax_p.annotate("z > 0", xy=(0, 0), xytext=(0, 0), fontsize=9,
+        self.normal = ax_p.annotate("z > 0", xy=(0, 0), xytext=(0, 0), fontsize=8.5,
                                     ha="center", va="center",
                                     arrowprops=dict(arrowstyle="<-", color="k", lw=1.5))
-        self.point, = ax_p.plot([], [], marker="*", ms=18, mec="k", mew=1.2, ls="none",
-                               clip_on=False)      # whole, even on the plane's edge
-        self.title_p = ax_p.set_title("", fontsize=10)
+        self.point, = ax_p.plot([], [], marker="*", ms=16, mec="k", mew=1.2, ls="none",
+                                clip_on=False)      # whole, even on the plane's edge
+        self.title_p = ax_p.set_title("(b) output a over the plane", fontsize=9.5)
 
-        # (c) the three gradients of the loss on the training point
-        self.bars = ax_g.bar([0, 1, 2], [0, 0, 0], color=["C0", "C1", "C2"], width=0.6)
-        ax_g.set_xticks([0, 1, 2], ["dL/dw1", "dL/dw2", "dL/db"])
+        # (c) the three gradients of the loss on the training point; labelled below the axis
+        self.bars = ax_g.bar([0, 1, 2], [0, 0, 0], color=[BLUE, ORANGE, GREEN], width=0.6,
+                             edgecolor="k", linewidth=0.6)
+        ax_g.set_xticks([0, 1, 2], ["dL/dw1", "dL/dw2", "dL/db"], fontsize=8.5)
         ax_g.set_xlim(-0.6, 2.6)
-        ax_g.axhline(0, color="k", lw=0.8)
-        self.bar_texts = [ax_g.text(i, 0, "", ha="center", fontsize=10) for i in range(3)]
-        self.title_g = ax_g.set_title("", fontsize=10)
-        self.note = ax_g.text(0.5, 0.5, "", transform=ax_g.transAxes, ha="center", va="center",
-                              fontsize=9, color="#a35f00",
-                              bbox=dict(boxstyle="round", fc="#fff4e0", ec="#a35f00"))
-        ax_g.set_ylabel("dL/d(parameter)")
+        self.zero_line = ax_g.axhline(0, color="k", lw=0.8)
+        self.title_g = ax_g.set_title("(c) gradients of the loss", fontsize=9.5)
 
-        # the numbers, spelled out as the chain rule
-        self.forward_text = fig.text(0.02, 0.015, "", family="monospace", fontsize=9.5, va="bottom")
-        self.backward_text = fig.text(0.6, 0.015, "", family="monospace", fontsize=9.5, va="bottom")
-        fig.suptitle("One neuron:  z = w1·x1 + w2·x2 + b,   a = f(z),   loss L(a, target)",
-                     fontsize=12, y=0.985)
+        # what a slider moves, bottom to top: the plane's spines go over its image
+        self._blit([self.image, *ax_p.spines.values(), self.boundary, self.normal, self.point,
+                    self.z_line, self.z_point, *self.bars, self.zero_line])
+
+        # the numbers, in HTML under the figure (read by screen readers, no Agg text per frame)
+        self.readout = ipw.HTML(layout=ipw.Layout(margin="2px 0 0 0"))
+        self.key = ipw.HTML()
+        self.forward_html = ipw.HTML(layout=ipw.Layout(margin="0 28px 0 0"))
+        self.backward_html = ipw.HTML()
+        self.note = ipw.HTML()
 
     # ---- controls ---------------------------------------------------------------
     def _build_controls(self):
         init, c = self._initial, self.controls
-        style = {"description_width": "70px"}
-        layout = ipw.Layout(width="300px")
+        style = {"description_width": "92px"}          # "learning rate" whole, not "learning..."
+        layout = ipw.Layout(width="285px")
 
         def slider(name, low, high, step):
             return ipw.FloatSlider(value=init[name], min=low, max=high, step=step,
@@ -175,9 +213,11 @@ class NeuronExplorer(App):
                                                 readout_format=".3g", description="learning rate",
                                                 style=style, layout=layout)
         c["step"] = ipw.Button(description="gradient step", icon="step-forward",
-                               tooltip="w <- w - learning rate * dL/dw for w1, w2 and b")
+                               tooltip="w <- w - learning rate * dL/dw for w1, w2 and b",
+                               layout=ipw.Layout(width="140px"))
         c["reset"] = ipw.Button(description="reset", icon="undo",
-                                tooltip="back to the values the app was opened with")
+                                tooltip="back to the values the app was opened with",
+                                layout=ipw.Layout(width="100px"))
 
         update = self.throttled(self._on_change)
         for name in init:
@@ -185,12 +225,21 @@ class NeuronExplorer(App):
         c["step"].on_click(self.guard(self.step))
         c["reset"].on_click(self.guard(self.reset))
 
-        column = lambda title, names: ipw.VBox([ipw.HTML(f"<b>{title}</b>")] + [c[n] for n in names])
+        def column(title, rows):
+            return ipw.VBox([ipw.HTML(f"<b>{title}</b>")] + rows, layout=ipw.Layout(margin="0 8px 4px 0"))
+
+        wrap = ipw.Layout(flex_flow="row wrap")     # columns stack on a narrow page, no scroll bar
         self.ui = ipw.VBox([
-            ipw.HBox([column("neuron", ["w1", "w2", "b", "activation"]),
-                      column("training point", ["x1", "x2", "target"]),
-                      column("loss and descent", ["loss", "learning_rate", "step", "reset"])]),
+            ipw.HTML("<b>One neuron:</b> z = w1·x1 + w2·x2 + b, &nbsp; a = f(z), &nbsp; loss L(a, target)"),
+            ipw.HBox([column("neuron", [c[n] for n in ("w1", "w2", "b", "activation")]),
+                      column("training point", [c[n] for n in ("x1", "x2", "target")]),
+                      column("loss and descent", [c["loss"], c["learning_rate"],
+                                                  ipw.HBox([c["step"], c["reset"]])])], layout=wrap),
             figure_widget(self.fig),
+            self.readout,
+            self.key,
+            self.note,
+            ipw.HBox([self.forward_html, self.backward_html], layout=wrap),
             self.status,
         ])
 
@@ -200,10 +249,11 @@ class NeuronExplorer(App):
         The new weights go to the sliders (held to their range, said in the status line);
         the status line gives the loss before and after.
         """
-        s, before = self.state(), self.compute()      # compute() leaves dL/dW, dL/db in the layer
-        layer = self._layers[s["activation"]]
-        params = {name: value.copy() for name, value in layer.params.items()}   # W (2, 1), b (1,)
-        SGD(learning_rate=s["learning_rate"]).apply(params, layer.grads)
+        s = self.state()
+        before = self.compute(s)
+        g = before["grads"]                                         # (3,): dL/dw1, dL/dw2, dL/db
+        params = {"W": np.array([[s["w1"]], [s["w2"]]]), "b": np.array([s["b"]])}   # W (2, 1), b (1,)
+        SGD(learning_rate=s["learning_rate"]).apply(params, {"W": g[:2].reshape(2, 1), "b": g[2:]})
         new = {"w1": float(params["W"][0, 0]), "w2": float(params["W"][1, 0]), "b": float(params["b"][0])}
         held = [name for name, value in new.items() if not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]]
         self.restore_controls({name: float(np.clip(value, *WEIGHT_RANGE)) for name, value in new.items()})
@@ -215,21 +265,23 @@ class NeuronExplorer(App):
         rose = self.result["loss"] > before["loss"]
         if rose:
             text += "; the loss rose: the step overshot, try a smaller learning rate"
-        self.show_message(text, color="#a35f00" if rose else "#333")
+        self.show_message(text, color=WARN if rose else "#333")
 
     def reset(self, *_):
         self.steps = 0
         super().reset()
 
-    # ---- model -> view ----------------------------------------------------------
-    def compute(self):
-        """Forward and backward through backprop for the current controls.
+    # ---- model ------------------------------------------------------------------
+    def compute(self, state):
+        """Forward and backward through backprop for one state.
 
+        state: a dict with the controls' names and values (``app.state()`` gives the current
+        one); no control is read, so ``compute`` answers for any state without moving one.
         Returns a dict: z, a, loss, da (dL/da), dz (dL/dz), fused (True when the loss gave dL/dz
-        directly), grads (dL/dw1, dL/dw2, dL/db),
-        plane (GRID, GRID) outputs over the input plane, curve (f over Z_RANGE).
+        directly), grads (3,) dL/dw1, dL/dw2, dL/db, plane (GRID, GRID) outputs over the input
+        plane (row i: x2 = the i-th grid value), curve (301,) f over Z_RANGE, f0 = f(0).
         """
-        s = self.state()
+        s = state
         layer, loss = self._layers[s["activation"]], self._losses[s["loss"]]
         weights = [[[s["w1"]], [s["w2"]]], [s["b"]]]                # W (2, 1), b (1,)
         layer.set_weights(weights)
@@ -251,65 +303,84 @@ class NeuronExplorer(App):
         else:
             layer.backward(da)                                     # fills grads["W"], grads["b"]
             dz = layer.activation.backward(z, a, da)               # dL/dz, shown in the chain rule
-        act = layer.activation
         return {
             "z": float(z[0, 0]), "a": float(a[0, 0]), "loss": value,
             "da": float(da[0, 0]), "dz": float(dz[0, 0]), "fused": fused,
             "grads": np.array([layer.grads["W"][0, 0], layer.grads["W"][1, 0], layer.grads["b"][0]]),
             "plane": plane,
-            "curve": act.forward(self._zs),
-            "f0": float(act.forward(np.zeros(1))[0]),
+            "curve": self._curves[s["activation"]],
+            "f0": self._f0[s["activation"]],
         }
 
+    # ---- model -> view ----------------------------------------------------------
     def _update(self):
-        s, r = self.state(), self.compute()
-        self.result = r
-        z, a, g = r["z"], r["a"], r["grads"]
+        s = self.state()
+        self.result = r = self.compute(s)
+        self._show(s, r)
+        self.status.value = ""                      # a good update clears an old error
 
-        # (a)
-        ax_f = self.axes["activation"]
-        self.curve.set_data(self._zs, r["curve"])
-        low, high = float(r["curve"].min()), float(r["curve"].max())
-        pad = 0.08 * (high - low)
-        ax_f.set_ylim(low - pad, high + pad)        # changes only with the activation
+    def _show(self, s, r):
+        """Put state ``s`` and its result ``r`` into the artists and the readouts, then redraw."""
+        self._show_text(s, r)
+        drawn = {k: v for k, v in s.items() if k != "learning_rate"}   # the figure does not show it
+        limit = grad_limit(float(np.max(np.abs(r["grads"]))),
+                           None if self._shown is None else self._shown[1])
+        static = (s["activation"], limit)
+        if drawn == self._drawn and static == self._shown:
+            return                                  # the same picture: no frame to send
+        self._drawn = drawn
+        z, a = r["z"], r["a"]
+
+        # (a) the curve and its limits change only with the activation (a full draw)
+        if static != self._shown:
+            ax_f = self.axes["activation"]
+            self.curve.set_data(self._zs, r["curve"])
+            low, high = float(r["curve"].min()), float(r["curve"].max())
+            pad = 0.08 * (high - low)
+            ax_f.set_ylim(low - pad, high + pad)
+            self.title_f.set_text(f"(a) activation f = {s['activation']}")
+            self.image.set_clim(low, high)          # colours span f over z in [-6, 6], as in (a)
+            self.axes["gradients"].set_ylim(-limit, limit)   # in steps: small moves keep the scale
         self.z_line.set_xdata([z, z])
         self.z_point.set_data([z], [a])
-        off = "" if Z_RANGE[0] <= z <= Z_RANGE[1] else "\n(off the chart)"
-        self.z_text.set_text(f"z = {z:.3f}\na = {a:.4g}{off}")
-        self.title_f.set_text(f"(a) activation f = {s['activation']}")
 
         # (b)
         self.image.set_data(r["plane"])
-        self.image.set_clim(low, high)              # colours span f over z in [-6, 6], as in (a)
         self.point.set_data([s["x1"]], [s["x2"]])
         self.point.set_markerfacecolor(self.image.cmap(self.image.norm(s["target"])))
         self._draw_boundary(s["w1"], s["w2"], s["b"])
-        self.title_p.set_text("(b) output a over the input plane\n"
-                              f"black line: z = 0, where a = f(0) = {r['f0']:.2f}\n"
-                              "★ training point, coloured by its target")
 
         # (c)
-        ax_g = self.axes["gradients"]
-        self.title_g.set_text("(c) gradients at the training point\n"
-                              f"(backprop); a gradient step moves\neach parameter by "
-                              f"-{s['learning_rate']:.3g} × its bar")
-        limit = next((v for v in GRAD_SCALES if np.max(np.abs(g)) <= 0.9 * v), GRAD_SCALES[-1])
-        ax_g.set_ylim(-limit, limit)                # steps, so small moves keep the same scale
-        for bar, text, value in zip(self.bars, self.bar_texts, g):
+        for bar, value in zip(self.bars, r["grads"]):
             bar.set_height(value)
-            shown = float(np.clip(value, -limit, limit))
-            offset = (0.04 if value >= 0 else -0.04) * limit    # the label sits just past the bar's end
-            text.set_position((bar.get_x() + bar.get_width() / 2, shown + offset))
-            text.set_verticalalignment("bottom" if value >= 0 else "top")
-            text.set_text(_fmt(value))
 
-        self.forward_text.set_text(self._forward_text(s, r))
-        self.backward_text.set_text(self._backward_text(r))
+        full = static != self._shown
+        self._shown = static
+        self.redraw(full=full)
+
+    def _show_text(self, s, r):
+        """The HTML readouts: the state in a line, the key to the marks, the chain rule, a warning."""
+        self.readout.value = _line(self._summary(s, r))
+        self.key.value = _line(
+            f"(b) black line: z = 0, where a = f(0) = {r['f0']:.2f}; arrow: the weights (w1, w2), "
+            "pointing to z > 0; ★ the training point, coloured by its target. "
+            f"(c) a gradient step moves each parameter by −{s['learning_rate']:.3g} × its bar.",
+            color="#444", size="12px")
+        self.forward_html.value = _block("forward", self._forward_text(s, r))
+        self.backward_html.value = _block("backward (the chain rule)", self._backward_text(r))
         note = self._note(s, r)
-        self.note.set_text(note)
-        self.note.set_visible(bool(note))
-        self.status.value = ""                      # a good update clears an old error
-        self.redraw()
+        self.note.value = (f"<div style='color:{WARN};background:#fff4e0;border:1px solid {WARN};"
+                           f"border-radius:4px;padding:2px 6px;margin:2px 0'>{html.escape(note)}</div>"
+                           if note else "")
+
+    @staticmethod
+    def _summary(s, r):
+        """The figure's state in one sentence (what a screen reader says)."""
+        g = r["grads"]
+        off = "" if Z_RANGE[0] <= r["z"] <= Z_RANGE[1] else " (off the chart in (a))"
+        return (f"Now: {s['activation']} neuron, point ({s['x1']:.2f}, {s['x2']:.2f}) with target "
+                f"{s['target']:.2f}: z = {r['z']:.3f}{off}, a = {r['a']:.4g}, {s['loss']} loss "
+                f"{r['loss']:.4f}; dL/dw1 = {_fmt(g[0])}, dL/dw2 = {_fmt(g[1])}, dL/db = {_fmt(g[2])}.")
 
     def _draw_boundary(self, w1, w2, b):
         """The line w1 x1 + w2 x2 + b = 0 across the plane, and the normal arrow (w1, w2)."""
@@ -329,8 +400,7 @@ class NeuronExplorer(App):
 
     @staticmethod
     def _forward_text(s, r):
-        return ("forward\n"
-                "z = w1·x1 + w2·x2 + b\n"
+        return ("z = w1·x1 + w2·x2 + b\n"
                 f"  = {_p(s['w1'])}·{_p(s['x1'])} + {_p(s['w2'])}·{_p(s['x2'])}"
                 f" + {_p(s['b'])} = {r['z']:.4f}\n"
                 f"a = {s['activation']}(z) = {r['a']:.4g}\n"
@@ -340,10 +410,10 @@ class NeuronExplorer(App):
     def _backward_text(r):
         g = r["grads"]
         if r["fused"]:
-            dz_lines = f"(sigmoid + cross-entropy)\ndL/dz = a - target = {_fmt(r['dz'])}"
+            dz_lines = f"dL/dz = a - target = {_fmt(r['dz'])}   (sigmoid + cross-entropy)"
         else:
             dz_lines = f"dL/da = {_fmt(r['da'])}\ndL/dz = dL/da·f'(z) = {_fmt(r['dz'])}"
-        return ("backward (the chain rule)\n" + dz_lines + "\n"
+        return (dz_lines + "\n"
                 f"dL/dw1 = dL/dz·x1 = {_fmt(g[0])}\n"
                 f"dL/dw2 = dL/dz·x2 = {_fmt(g[1])}\n"
                 f"dL/db  = dL/dz    = {_fmt(g[2])}")
@@ -352,9 +422,45 @@ class NeuronExplorer(App):
     def _note(s, r):
         """A warning when binary cross-entropy is fed outputs that are not probabilities."""
         if s["loss"] == "binary_crossentropy" and not r["fused"] and not EPSILON < r["a"] < 1.0 - EPSILON:
-            return (f"binary cross-entropy needs 0 < a < 1,\nbut {s['activation']} gave a = {r['a']:.3f}:"
-                    "\nthe loss clips a, so every gradient is 0.\nUse sigmoid with this loss.")
+            return (f"Binary cross-entropy needs 0 < a < 1, but {s['activation']} gave a = {r['a']:.3f}: "
+                    "the loss clips a, so every gradient is 0. Use sigmoid with this loss.")
         return ""
+
+
+def grad_limit(gmax, current=None):
+    """The half-height of the bar axis for bars up to ``gmax`` tall: one of GRAD_SCALES.
+
+    The smallest scale with 10 % room above the tallest bar; but a ``current`` scale is
+    kept while the bars still fit it and would not fill 70 % of the next smaller one,
+    so a slider dragged to and fro across a threshold does not change the scale (a full
+    draw) on every step.
+    """
+    fits = [v for v in GRAD_SCALES if gmax <= 0.9 * v] or [GRAD_SCALES[-1]]
+    roomy = [v for v in GRAD_SCALES if gmax <= 0.7 * v] or [GRAD_SCALES[-1]]
+    if current is not None and fits[0] <= current <= roomy[0]:
+        return current
+    return fits[0]
+
+
+def _check_figsize(figsize):
+    """(width, height) in inches, width in [7, 12] and height in [2.8, 6] (room for three panels)."""
+    try:
+        width, height = figsize
+    except (TypeError, ValueError):
+        raise TypeError(f"figsize must be a (width, height) pair of numbers, got {describe(figsize)}") from None
+    return (check_number(width, "figsize width", 7.0, 12.0), check_number(height, "figsize height", 2.8, 6.0))
+
+
+def _line(text, color="#222", size="13px"):
+    """One line (or paragraph) of escaped text as HTML."""
+    return f"<div style='color:{color};font-size:{size};line-height:1.35'>{html.escape(text)}</div>"
+
+
+def _block(title, text):
+    """A heading and a computation in monospace, each line kept whole (escaped)."""
+    return (f"<div style='font-size:13px'><b>{html.escape(title)}</b>"
+            "<div style='font-family:var(--jp-code-font-family, monospace);font-size:12.5px;"
+            f"white-space:pre;line-height:1.35'>{html.escape(text)}</div></div>")
 
 
 def _fmt(value):
