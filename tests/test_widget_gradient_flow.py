@@ -4,6 +4,9 @@ Every expected number is computed here from backprop itself (the same spiral bat
 the same seeded Sequential, its compute_gradients and the optimizer's clip), never
 read back from the app.
 """
+import html
+import re
+
 import numpy as np
 import pytest
 
@@ -12,7 +15,7 @@ from backprop.initializers import RandomNormal
 from backprop.layers import Activation, BatchNormalization, Dense
 from backprop.model import Sequential
 from backprop.optimizers import SGD
-from widgets.gradient_flow import BINS, VALUE_RANGES, GradientFlow
+from widgets.gradient_flow import BINS, OUT_X, VALUE_RANGES, GradientFlow, build_network, diagnose, flow
 
 CONTROLS = {"depth", "units", "activation", "initializer", "init_scale", "batch_norm", "clipnorm",
             "clipnorm_value", "learning_rate", "steps", "train", "resample", "reset"}
@@ -52,6 +55,11 @@ def bar_heights(app):
     return [bar.get_height() for bar in app.bars if bar.get_visible()]
 
 
+def text(widget):
+    """The words an HTML readout shows: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
 def test_builds_with_no_arguments_and_displays():
     app = GradientFlow()
     assert set(app.controls) >= CONTROLS
@@ -70,8 +78,9 @@ def test_default_shows_vanishing_gradients_of_the_same_network():
     np.testing.assert_allclose(app.grad_norms, norms, rtol=1e-12)
     np.testing.assert_allclose(bar_heights(app), norms, rtol=1e-12)
     assert norms[0] / norms[-1] < 1e-4                    # orders of magnitude toward the input
-    text = app.summary.get_text()
-    assert "vanishing" in text and f"{norms[0] / norms[-1]:.0e}" in text
+    verdict = text(app.summary)
+    assert "vanishing" in verdict and f"{norms[0] / norms[-1]:.0e}" in verdict
+    assert verdict == app.verdict()
     assert app.axes["gradients"].get_yscale() == "log"
     assert not app.after_clip.get_visible() and not app.clip_line.get_visible()
 
@@ -100,20 +109,20 @@ def test_relu_with_he_initialization_is_healthy():
     norms = expected_norms(model, X, y)
     np.testing.assert_allclose(app.grad_norms, norms, rtol=1e-12)
     assert 1e-2 < norms[0] / norms[-1] < 1e2
-    assert app.summary.get_text().endswith("healthy")
+    assert text(app.summary).endswith("healthy")
     assert app.controls["init_scale"].disabled
 
 
 def test_batch_norm_fixes_the_deep_sigmoid():
     app = GradientFlow(depth=20)
-    assert "vanishing" in app.summary.get_text()
+    assert "vanishing" in text(app.summary)
     app.controls["batch_norm"].value = True
     model, X, y = reference(depth=20, batch_norm=True)
     norms = expected_norms(model, X, y)
     np.testing.assert_allclose(app.grad_norms, norms, rtol=1e-10)
     assert len(app.grad_norms) == 21
     assert sum(isinstance(layer, BatchNormalization) for layer in app.model.layers) == 20
-    assert "vanishing" not in app.summary.get_text()
+    assert "vanishing" not in text(app.summary)
     assert 1e-2 < norms[0] / norms[-1] < 1e2
 
 
@@ -123,7 +132,7 @@ def test_large_initial_weights_explode():
     norms = expected_norms(model, X, y)
     np.testing.assert_allclose(app.grad_norms, norms, rtol=1e-12)
     assert norms[0] / norms[-1] > 1e2
-    assert app.summary.get_text().endswith("exploding")
+    assert text(app.summary).endswith("exploding")
     assert not app.controls["init_scale"].disabled
     # the init_scale slider redraws the weights: small weights make every gradient vanish
     # (evenly: the signal fades forward as the gradient fades backward, so the ratio is near 1)
@@ -132,12 +141,12 @@ def test_large_initial_weights_explode():
     norms = expected_norms(model, X, y)
     np.testing.assert_allclose(app.grad_norms, norms, rtol=1e-12)
     assert max(norms) < 1e-20
-    assert app.summary.get_text().endswith(f"every norm is below {max(norms):.0e}: vanishing")
+    assert text(app.summary).endswith(f"every norm is below {max(norms):.0e}: vanishing")
 
 
 def test_clipping_shows_the_norms_after_the_optimizers_clip():
     app = GradientFlow(activation="relu", initializer="random_normal", init_scale=0.5)
-    assert "exploding" in app.summary.get_text()
+    assert "exploding" in text(app.summary)
     assert app.controls["clipnorm_value"].disabled          # "clip at" means nothing without clipping
     app.controls["clipnorm_value"].value = 1.0
     app.controls["clipnorm"].value = True
@@ -151,13 +160,15 @@ def test_clipping_shows_the_norms_after_the_optimizers_clip():
     np.testing.assert_allclose(app.after_clip.get_ydata(), after, rtol=1e-12)
     np.testing.assert_allclose(bar_heights(app), before, rtol=1e-12)   # the bars stay "before"
     assert max(after) <= 1.0 + 1e-12 and min(before) > 1.0
-    assert app.after_clip.get_visible() and app.clip_line.get_visible() and app.legend.get_visible()
+    assert app.after_clip.get_visible() and app.clip_line.get_visible()
+    assert {"after clipping", "clipnorm"} <= {t.get_text() for t in app.legend.get_texts()}
     assert list(app.clip_line.get_ydata()) == [1.0, 1.0]
-    assert f"({len(before)}/{len(before)} clipped)" in app.setup.get_text()
+    assert f"({len(before)}/{len(before)} clipped)" in text(app.setup)
     assert app.model.optimizer.clipnorm == 1.0
     app.controls["clipnorm"].value = False
     assert app.model.optimizer.clipnorm is None
     assert not app.after_clip.get_visible()
+    assert "after clipping" not in {t.get_text() for t in app.legend.get_texts()}
     assert app.controls["clipnorm_value"].disabled
 
 
@@ -174,7 +185,7 @@ def test_train_takes_the_same_sgd_steps_with_clipping():
     loss = model.compute_gradients(X, y)
     assert app.loss == pytest.approx(loss, rel=1e-12)
     np.testing.assert_allclose(app.grad_norms, kernel_norms(model, model.grads), rtol=1e-10)
-    assert app.steps_done == 7 and "after 7 steps" in app.setup.get_text()
+    assert app.steps_done == 7 and "after 7 steps" in text(app.setup)
     assert "trained 7 steps" in app.status.value
 
 
@@ -189,8 +200,10 @@ def test_depth_changes_the_number_of_bars():
     app = GradientFlow()
     app.controls["depth"].value = 3
     assert len(bar_heights(app)) == 4 and len(app.grad_norms) == 4
+    # hidden layers at 1, 2, 3, the output in its own slot: the axis does not move with depth
+    assert [bar.get_x() + bar.get_width() / 2 for bar in app.bars if bar.get_visible()] == [1, 2, 3, OUT_X]
     labels = [t.get_text() for t in app.axes["gradients"].get_xticklabels()]
-    assert labels == ["1", "2", "3", "out"]
+    assert labels == ["1", "5", "10", "15", "20", "out"]
     assert app.image.get_array().shape == (BINS, 3)
     model, X, y = reference(depth=3)
     np.testing.assert_allclose(app.grad_norms, expected_norms(model, X, y), rtol=1e-12)
@@ -211,7 +224,7 @@ def test_resample_draws_the_next_seeds_weights():
 def test_reset_restores_the_initial_state():
     app = GradientFlow(depth=5, units=16)
     initial = {name: app.controls[name].value for name in CONTROLS - {"train", "resample", "reset"}}
-    norms, text = list(app.grad_norms), app.summary.get_text()
+    norms, verdict = list(app.grad_norms), text(app.summary)
     app.controls["resample"].click()
     app.controls["activation"].value = "elu"
     app.controls["batch_norm"].value = True
@@ -220,7 +233,7 @@ def test_reset_restores_the_initial_state():
     app.controls["train"].click()
     app.controls["reset"].click()
     assert {name: app.controls[name].value for name in initial} == initial
-    assert app.grad_norms == norms and app.summary.get_text() == text
+    assert app.grad_norms == norms and text(app.summary) == verdict
     assert app.steps_done == 0
     model, X, y = reference(depth=5, units=16)
     for got, want in zip(app.model.get_weights(), model.get_weights()):
@@ -234,7 +247,7 @@ def test_an_error_in_a_callback_is_shown(monkeypatch):
         raise RuntimeError("boom in compute_gradients")
 
     monkeypatch.setattr(app.model, "compute_gradients", broken)
-    app.controls["learning_rate"].value = 0.01              # keeps the model, recomputes the view
+    app.controls["train"].click()                           # keeps the model, steps it
     assert "boom in compute_gradients" in app.status.value
     assert isinstance(app.last_error, RuntimeError)
     app.controls["depth"].value = 4                         # a new model: the app works again
@@ -275,3 +288,71 @@ def test_keyword_arguments_open_the_app_in_that_state():
     assert app.model.params.keys() == model.params.keys()
     for key, value in model.params.items():
         np.testing.assert_array_equal(app.model.params[key], value)
+
+
+def test_the_numbers_are_pure_functions_of_the_state():
+    """build_network, flow and diagnose work without any widget."""
+    state = {"depth": 4, "units": 8, "activation": "tanh", "initializer": "glorot_uniform", "init_scale": 0.05,
+             "batch_norm": False, "clipnorm": False, "clipnorm_value": 1.0, "learning_rate": 0.1}
+    model, X, y = reference(depth=4, units=8, activation="tanh")
+    built = build_network(state, seed=0)
+    for got, want in zip(built.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(got, want)
+    result = flow(built, X, y)
+    np.testing.assert_allclose(result["grad_norms"], expected_norms(model, X, y), rtol=1e-12)
+    assert result["clipped_norms"] == result["grad_norms"]              # no clipping
+    assert [a.shape for a in result["activations"]] == [(200, 8)] * 4
+    assert diagnose(result["grad_norms"]) == GradientFlow(depth=4, units=8, activation="tanh").verdict()
+
+
+def test_sliders_keep_the_axes_and_a_configuration_sets_them():
+    """A slider only moves the bars and the image (so it can blit); the initializer sets the decades."""
+    app = GradientFlow()
+    ax_g, ax_a = app.axes["gradients"], app.axes["activations"]
+    limits = (ax_g.get_xlim(), ax_g.get_ylim(), ax_a.get_xlim(), ax_a.get_ylim())
+    for name, value in (("depth", 20), ("depth", 2), ("units", 128), ("learning_rate", 1.0)):
+        app.controls[name].value = value
+        assert (ax_g.get_xlim(), ax_g.get_ylim(), ax_a.get_xlim(), ax_a.get_ylim()) == limits
+    app.controls["initializer"].value = "random_normal"
+    assert ax_g.get_ylim() == pytest.approx((1e-40, 1e20))
+    app.controls["init_scale"].value = 3.0
+    assert ax_g.get_ylim() == pytest.approx((1e-40, 1e20))
+
+
+def test_overflow_and_norms_off_the_scale_are_marked():
+    app = GradientFlow(activation="relu", initializer="random_normal", init_scale=10.0, depth=20, units=128)
+    norms = np.array(app.grad_norms)
+    lo, hi = app.axes["gradients"].get_ylim()
+    assert np.all(np.isfinite(norms)) and np.all(norms > hi)           # about 1e37: above the decades
+    np.testing.assert_array_equal(app.off_top.get_xdata(), [*range(1, 21), OUT_X])
+    assert len(app.off_bottom.get_xdata()) == 0
+    app = GradientFlow(activation="tanh", initializer="random_normal", init_scale=0.001, depth=20)
+    below = np.array(app.grad_norms) < app.axes["gradients"].get_ylim()[0]
+    assert below.any() and len(app.off_bottom.get_xdata()) == below.sum()
+    # a run that diverges: every norm is NaN, drawn as a hatched bar to the top
+    app = GradientFlow(activation="relu", initializer="random_normal", init_scale=2.0, learning_rate=10.0,
+                       steps=50)
+    app.controls["train"].click()
+    assert not np.any(np.isfinite(app.grad_norms))
+    for bar in (bar for bar in app.bars if bar.get_visible()):
+        assert bar.get_hatch() and bar.get_height() == pytest.approx(hi)
+    assert text(app.summary).endswith("exploding")
+
+
+def test_the_readout_says_every_layers_norm():
+    app = GradientFlow(depth=3, clipnorm=0.01)
+    said = text(app.readout)
+    for name, norm in zip(["1", "2", "3", "out"], app.grad_norms):
+        assert f"{name}: {norm:.2g}" in said
+    assert "after clipping" in said
+    assert app.fig.canvas.view.alt.strip()
+
+
+def test_the_app_fits_a_laptops_notebook_column():
+    app = GradientFlow()
+    width, height = app.fig.get_size_inches() * app.fig.dpi
+    assert width <= 900 and height <= 420
+    with pytest.raises(ValueError, match="figsize"):
+        GradientFlow(figsize=(20, 4))
+    with pytest.raises(TypeError, match="figsize"):
+        GradientFlow(figsize=9)

@@ -4,6 +4,9 @@ Every expected number is computed here from backprop itself (the same seeded dat
 the same seeded Sequential trained with the same fit call, model.evaluate and
 model.predict), never read back from the app.
 """
+import html
+import re
+
 import numpy as np
 import pytest
 
@@ -12,7 +15,7 @@ from backprop.layers import Dense, Dropout
 from backprop.model import Sequential
 from backprop.optimizers import Adam
 from backprop.regularizers import L2
-from widgets.regularization import RegularizationExplorer
+from widgets.regularization import RegularizationExplorer, build_network, judge, make_data, summarize
 
 CONTROLS = {"task", "l2", "dropout", "units", "hidden_layers", "epochs", "train", "reset"}
 
@@ -58,6 +61,11 @@ def loss_of(model, X, y):
     return value[0] if isinstance(value, list) else value
 
 
+def text(widget):
+    """The words an HTML readout shows: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))
+
+
 def assert_same_weights(model, expected):
     for got, want in zip(model.get_weights(), expected.get_weights()):
         np.testing.assert_array_equal(got, want)
@@ -75,7 +83,7 @@ def test_builds_with_no_arguments_and_displays_an_untrained_fit():
     np.testing.assert_array_equal(x, app.grid[:, 0])
     np.testing.assert_allclose(y, model.predict(app.grid)[:, 0], rtol=1e-12)
     assert len(app.train_line.get_xdata()) == 0
-    assert "untrained" in app.summary.get_text()
+    assert "untrained" in text(app.summary)
     assert app.axes["curve"].get_visible() and not app.axes["plane"].get_visible()
 
 
@@ -98,8 +106,10 @@ def test_without_regularization_the_net_overfits_and_l2_closes_the_gap():
     train, val = loss_of(app.model, Xt, yt), loss_of(app.model, Xv, yv)
     assert val > 10 * train                               # overfitting, clearly
     assert train == pytest.approx(loss_of(model, Xt, yt), rel=1e-9)
-    text = app.summary.get_text()
-    assert text.endswith("overfitting") and f"train loss {train:.4f}" in text and f"gap {val - train:+.4f}" in text
+    verdict = text(app.summary)
+    assert verdict == app.verdict()
+    assert verdict.endswith("overfitting") and f"train loss {train:.4f}" in verdict
+    assert f"gap {val - train:+.4f}" in verdict
     gap = val - train
 
     app.controls["l2"].value = 1e-3                       # a fresh model, with the penalty
@@ -110,8 +120,8 @@ def test_without_regularization_the_net_overfits_and_l2_closes_the_gap():
     train, val = loss_of(app.model, Xt, yt), loss_of(app.model, Xv, yv)
     assert val - train < gap / 5 and val < 2 * train
     assert val < loss_of(model, Xv, yv) / 2                # and it predicts new points better
-    assert "no sign of overfitting" in app.summary.get_text()
-    assert "with the L2 penalty" in app.title_l.get_text()
+    assert "no sign of overfitting" in text(app.summary)
+    assert "include the L2 penalty" in text(app.details)
 
 
 def test_dropout_adds_dropout_layers_and_trains_the_same_way():
@@ -123,7 +133,7 @@ def test_dropout_adds_dropout_layers_and_trains_the_same_way():
     history = fit(model, reference_data(), 100)
     np.testing.assert_allclose(app.history.history["val_loss"], history.history["val_loss"], rtol=1e-9)
     np.testing.assert_allclose(app.curve.get_ydata(), model.predict(app.grid)[:, 0], rtol=1e-9, atol=1e-12)
-    assert "dropout" in app.title_l.get_text()
+    assert "training with dropout on" in text(app.details)
 
 
 def test_train_continues_and_the_history_accumulates():
@@ -138,7 +148,7 @@ def test_train_continues_and_the_history_accumulates():
                                rtol=1e-9)
     assert len(app.train_line.get_xdata()) == 150
     assert app.axes["loss"].get_xlim() == (0, 150)
-    assert "150 epochs trained" in app.details.get_text()
+    assert "150 epochs trained" in text(app.details)
 
 
 def test_capacity_controls_rebuild_the_model():
@@ -164,15 +174,15 @@ def test_classification_task_shows_the_probability_map():
                                rtol=1e-9, atol=1e-12)
     Xt, yt, Xv, yv = data
     train, val = loss_of(model, Xt, yt), loss_of(model, Xv, yv)
-    assert val > 10 * train and app.summary.get_text().endswith("overfitting")
+    assert val > 10 * train and text(app.summary).endswith("overfitting")
     acc = model.evaluate(Xv, yv)[1]
-    assert f"validation {acc:.0%}" in app.details.get_text()
+    assert f"validation {acc:.0%}" in text(app.details)
 
 
 def test_reset_restores_the_initial_state():
     app = RegularizationExplorer(l2=3e-4, epochs=50)
     initial = {name: app.controls[name].value for name in CONTROLS - {"train", "reset"}}
-    curve, text = app.curve.get_ydata().copy(), app.summary.get_text()
+    curve, verdict = app.curve.get_ydata().copy(), text(app.summary)
     app.controls["train"].click()
     app.controls["task"].value = "classification"
     app.controls["dropout"].value = 0.5
@@ -182,7 +192,7 @@ def test_reset_restores_the_initial_state():
     assert {name: app.controls[name].value for name in initial} == initial
     assert len(app.history.history) == 0 and len(app.train_line.get_xdata()) == 0
     np.testing.assert_array_equal(app.curve.get_ydata(), curve)
-    assert app.summary.get_text() == text
+    assert text(app.summary) == verdict
     assert app.axes["curve"].get_visible()
     assert_same_weights(app.model, reference_model(l2=3e-4))
 
@@ -220,3 +230,64 @@ def test_an_error_in_a_callback_is_shown(monkeypatch):
 def test_bad_arguments_name_the_argument(kwargs, error, name):
     with pytest.raises(error, match=name):
         RegularizationExplorer(**kwargs)
+
+
+def test_the_numbers_are_pure_functions_of_the_state():
+    """make_data, build_network, summarize and judge work without any widget."""
+    data = make_data(0)
+    for got, want in zip(data["regression"], reference_data()):
+        np.testing.assert_array_equal(got, want)
+    state = {"task": "regression", "l2": 0.0, "dropout": 0.0, "units": 8, "hidden_layers": 1}
+    model = build_network(state, seed=0)
+    assert_same_weights(model, reference_model(units=8, hidden_layers=1))
+    grid = np.linspace(-1, 1, 5)[:, None]
+    r = summarize(model, data["regression"], {}, "regression", grid)
+    np.testing.assert_array_equal(r["prediction"], model.predict(grid))
+    assert r["best"] is None and r["accuracy"] is None and len(r["loss"]) == 0
+    assert r["train"] == loss_of(model, *data["regression"][:2])
+    assert r["verdict"].endswith("untrained, press train")
+    assert judge(0.01, 0.5, 100, "regression").endswith("overfitting")
+    assert judge(0.03, 0.04, 100, "regression").endswith("a good fit, no sign of overfitting")
+
+
+def test_a_new_network_keeps_the_axes_and_train_sets_them():
+    """Sliders that build a new network only redraw the curve and the lines (so they can blit);
+    the loss axes follow the run when train adds epochs."""
+    app = RegularizationExplorer(epochs=100, units=8)
+    limits = {name: (ax.get_xlim(), ax.get_ylim()) for name, ax in app.axes.items()}
+    for name, value in (("l2", 1e-3), ("dropout", 0.2), ("units", 16), ("hidden_layers", 3), ("epochs", 500)):
+        app.controls[name].value = value
+        assert {name: (ax.get_xlim(), ax.get_ylim()) for name, ax in app.axes.items()} == limits
+    assert app.controls["train"].description == "train 500 epochs"
+    app.controls["epochs"].value = 50
+    app.controls["train"].click()
+    assert app.axes["loss"].get_xlim() == (0, 50)
+    low, high = app.axes["loss"].get_ylim()
+    losses = np.concatenate([app.train_line.get_ydata(), app.val_line.get_ydata()])
+    assert low <= losses.min() and losses.max() <= high
+    app.controls["units"].value = 4                          # untrained again: the run's axes stay
+    assert app.axes["loss"].get_xlim() == (0, 50) and len(app.train_line.get_xdata()) == 0
+
+
+def test_the_hidden_tasks_artists_are_not_drawn():
+    app = RegularizationExplorer()
+    assert app.curve.get_visible() and not app.image.get_visible()
+    assert not any(line.get_visible() for line in app.points)
+    app.controls["task"].value = "classification"
+    assert not app.curve.get_visible() and app.image.get_visible()
+    assert all(line.get_visible() for line in app.points)
+    # the points: class 0 circles, class 1 triangles (a cue besides the colour)
+    assert {line.get_marker() for line in app.points} == {"o", "^"}
+    shown = sum(len(line.get_xdata()) for line in app.points)
+    assert shown == len(app.X_train) + len(app.X_val)
+
+
+def test_the_app_fits_a_laptops_notebook_column():
+    app = RegularizationExplorer()
+    width, height = app.fig.get_size_inches() * app.fig.dpi
+    assert width <= 900 and height <= 420
+    assert app.fig.canvas.view.alt.strip()
+    with pytest.raises(ValueError, match="figsize"):
+        RegularizationExplorer(figsize=(11, 2))
+    with pytest.raises(TypeError, match="figsize"):
+        RegularizationExplorer(figsize="big")
