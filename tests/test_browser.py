@@ -16,10 +16,11 @@ and the kernel is idle. Then it checks that:
   are blitted: the canvas sends PNGs of the changed pixels); the frame rate is printed.
 Each app is saved as a picture in test-artifacts/screenshots/ (the path is printed).
 
-The server runs with throwaway config, settings and workspaces folders (nothing reaches
-the user's ~/.jupyter): no news fetching (no network here, and no toast over the page), no
-windowed notebook rendering (so every cell is in the page to be checked), and the
-environment's front-end extensions less the JupyterLite kernel's (LEFT_OUT_EXTENSIONS).
+The server (tests/lab_server.py, shared with benchmarks/browser.py) runs with throwaway
+config, settings and workspaces folders (nothing reaches the user's ~/.jupyter): no news
+fetching (no network here, and no toast over the page), no windowed notebook rendering (so
+every cell is in the page to be checked), and the environment's front-end extensions less
+the JupyterLite kernel's (LEFT_OUT_EXTENSIONS).
 Kernels start without MPLBACKEND, as a learner's do. The server also exposes the
 JupyterLab app to the page (for opening lessons in place and knowing when a kernel is
 ready) and skips the XSRF check (the test deletes sessions through the REST API).
@@ -27,40 +28,23 @@ ready) and skips the XSRF check (the test deletes sessions through the REST API)
 Chromium is Debian's /usr/bin/chromium (scripts/test.sh installs it); Playwright never
 downloads a browser here.
 """
-import json
-import os
 import pathlib
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 
 import nbformat
 import pytest
 
 import widgets
+from lab_server import CHROMIUM, CHROMIUM_ARGS, jupyterlab, shut_down_kernels
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 IDS = [p.stem for p in LESSONS]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 RUN_ALL_TIMEOUT = 180        # seconds for one lesson's "Run All"
 REDRAW_TIMEOUT = 6           # seconds for a figure to change after a control moved
 DRAW_TIMEOUT = 15            # seconds for the apps' figures to appear after the run
-# Front-end extensions of the test environment that JupyterLab is not given: the Pyodide
-# kernel's is for JupyterLite (tests/test_jupyterlite.py builds the site) and fails to load
-# in JupyterLab ("Shared module @jupyterlite/services doesn't exist"), even when disabled.
-LEFT_OUT_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension",)
-SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                        "checkForUpdates": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-}
 # JupyterLab's own chatter while a kernel restarts, before any cell of the lesson has run;
 # it is let through only in that window. Each entry: a substring and why it is harmless.
 RESTART_NOISE = {
@@ -93,73 +77,11 @@ PIXELS = """canvas => {
 # Server and browser
 # --------------------------------------------------------------------------
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def write_settings(folder):
-    for name, values in SETTINGS.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-
-
-def link_extensions(folder):
-    """Links in ``folder`` to the environment's front-end extensions, less LEFT_OUT_EXTENSIONS."""
-    source = pathlib.Path(sys.prefix) / "share" / "jupyter" / "labextensions"
-    for package_json in [*source.glob("*/package.json"), *source.glob("@*/*/package.json")]:
-        name = package_json.parent.relative_to(source)
-        if name.as_posix() not in LEFT_OUT_EXTENSIONS:
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).symlink_to(package_json.parent, target_is_directory=True)
-
-
-def wait_for_server(url, proc, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "jupyter lab exited at start-up"
-        try:
-            with urllib.request.urlopen(f"{url}/api/status", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"jupyter lab did not answer on {url} within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """JupyterLab on 127.0.0.1 at a free port, serving the repository; yields its URL."""
-    scratch = tmp_path_factory.mktemp("jupyterlab")
-    write_settings(scratch / "settings")
-    link_extensions(scratch / "labextensions")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env.update(JUPYTER_CONFIG_DIR=str(scratch / "config"),
-               JUPYTERLAB_SETTINGS_DIR=str(scratch / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(scratch / "workspaces"),
-               JUPYTER_RUNTIME_DIR=str(scratch / "runtime"))
-    args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-            "--LabApp.expose_app_in_browser=True", f"--LabApp.labextensions_path={scratch / 'labextensions'}",
-            f"--ServerApp.root_dir={ROOT}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--allow-root")
-    log = open(scratch / "server.log", "w")
-    proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(url, proc)
+    with jupyterlab(ROOT, tmp_path_factory.mktemp("jupyterlab")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -205,15 +127,6 @@ def page(browser):
 @pytest.fixture(scope="module")
 def console(page):
     return Console(page)
-
-
-def shut_down_kernels(url):
-    """Delete every session (and its kernel) so lessons do not pile up kernels."""
-    with urllib.request.urlopen(f"{url}/api/sessions") as response:
-        sessions = json.load(response)
-    for session in sessions:
-        request = urllib.request.Request(f"{url}/api/sessions/{session['id']}", method="DELETE")
-        urllib.request.urlopen(request).close()
 
 
 # --------------------------------------------------------------------------
@@ -485,6 +398,8 @@ NO_REDRAW_EXPECTED = {
     "Playground": {"batch size", "learning rate", "optimizer"},
     "GradientFlow": {"learning rate", "steps"},
     "BackpropStepper": {"hide numbers"},
+    # before any training, a new l2 gives the same untrained network (same seed, same picture)
+    "RegularizationExplorer": {"l2", "epochs per run"},
 }
 
 
