@@ -403,6 +403,17 @@ NO_REDRAW_EXPECTED = {
 }
 
 
+def all_apps_notebook(name):
+    """test-artifacts/<name>.ipynb: one cell per app of the package, each shown with its defaults."""
+    notebook = ROOT / "test-artifacts" / f"{name}.ipynb"
+    notebook.parent.mkdir(exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(f"from widgets import {name}\n{name}()") for name in APPS]
+    nbformat.write(nb, notebook)
+    return notebook
+
+
 LEARNER_EDITION = ROOT / "test-artifacts" / "learner-edition"      # served: the server's root is ROOT
 
 
@@ -439,12 +450,7 @@ def test_every_control_of_every_app_in_jupyterlab(server, page, console):
     """Each app opened with its defaults in a notebook, and each of its enabled controls
     moved in turn as a learner would: no error anywhere (page, console, the app's status
     line), and every control redraws the figure but those in NO_REDRAW_EXPECTED."""
-    notebook = ROOT / "test-artifacts" / "all_apps.ipynb"
-    notebook.parent.mkdir(exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(f"from widgets import {name}\n{name}()") for name in APPS]
-    nbformat.write(nb, notebook)
+    notebook = all_apps_notebook("all_apps")
     console.messages.clear()
     try:
         open_lesson(page, server, notebook)
@@ -474,6 +480,115 @@ def test_every_control_of_every_app_in_jupyterlab(server, page, console):
                   + (f"; not: {', '.join(still)}" if still else ""))
     except Exception:
         page.screenshot(path=str(SCREENSHOTS / "all_apps-FAILED-page.png"))
+        raise
+    finally:
+        shut_down_kernels(server)
+        notebook.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------
+# On a laptop, for every learner
+# --------------------------------------------------------------------------
+
+LAPTOP = {"width": 1366, "height": 768}     # with JupyterLab's file browser open, as it opens
+
+# What of an app sticks out past the notebook's right edge (the visible notebook panel), in
+# px, as [what, how far]; and whether its output area scrolls sideways.
+OVERFLOW = """output => {
+    const edge = output.closest('.jp-NotebookPanel').getBoundingClientRect().right;
+    const parts = output.querySelectorAll(
+        'canvas, .widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox,'
+        + ' .widget-play, .widget-html, button');
+    const out = [];
+    for (const part of parts) {
+        const box = part.getBoundingClientRect();
+        if (box.width > 0 && box.right > edge + 0.5) {
+            const label = part.getAttribute('aria-label') || part.innerText || part.className;
+            out.push([label.trim().slice(0, 60), Math.round(box.right - edge)]);
+        }
+    }
+    const scrolls = [...output.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1
+        && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX));
+    return {out, scrolls: scrolls.map(e => e.className.slice(0, 60)),
+            column: Math.round(edge - output.getBoundingClientRect().left)};
+}"""
+
+# What a screen reader or a keyboard user would miss in an app: a figure without a name or
+# that takes focus; a slider handle or a button without a name.
+UNNAMED = """output => {
+    const missing = [];
+    for (const canvas of output.querySelectorAll('canvas.backprop-figure')) {
+        if (canvas.getAttribute('role') !== 'img' || !(canvas.getAttribute('aria-label') || '').trim())
+            missing.push('figure without a text alternative');
+        if (canvas.tabIndex >= 0) missing.push('figure takes the keyboard focus');
+    }
+    for (const handle of output.querySelectorAll('.widget-slider .noUi-handle'))
+        if (!(handle.getAttribute('aria-label') || '').trim()) missing.push('slider without a name');
+    for (const button of output.querySelectorAll('button'))
+        if (!(button.innerText.trim() || button.getAttribute('aria-label') || button.title || '').trim())
+            missing.push('button without a name');
+    return missing;
+}"""
+
+# Whether the focused element is inside the output area.
+FOCUS_INSIDE = "output => output.contains(document.activeElement)"
+
+
+@pytest.fixture(scope="module")
+def laptop(browser):
+    page = browser.new_page(viewport=LAPTOP)
+    page.set_default_timeout(60_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield page
+    page.close()
+
+
+def tab_leaves(page, output, presses=40):
+    """From the app's first control, Tab moves focus through the app and out of it (no trap)."""
+    first = output.locator(".widget-slider .noUi-handle, button, select, input").first
+    first.focus()
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if not output.evaluate(FOCUS_INSIDE):
+            return True
+    return False
+
+
+def test_every_app_fits_a_laptop_and_every_learner(server, laptop):
+    """At 1366x768 with the file browser open (JupyterLab's default), each app shown with its
+    defaults: no figure or control past the notebook's right edge and no sideways scroll bar;
+    the figure is a named image that takes no focus; every slider and button has a name; Tab
+    walks out of the app (nothing traps the keyboard)."""
+    notebook = all_apps_notebook("all_apps_laptop")
+    console = Console(laptop)
+    path = notebook.relative_to(ROOT).as_posix()
+    try:
+        laptop.goto(f"{server}/lab/tree/{path}?reset")
+        laptop.wait_for_selector(".jp-DirListing")                   # the file browser is open
+        laptop.wait_for_selector(".jp-Notebook .jp-Cell")
+        laptop.wait_for_function(KERNEL_READY, polling=100)
+        restart_and_run_all(laptop, console)
+        assert tracebacks(laptop) == []
+        apps = app_outputs(laptop).all()
+        assert len(apps) == len(APPS)
+        problems = {}
+        for name, app in zip(APPS, apps):
+            app.scroll_into_view_if_needed()
+            assert drawn(laptop, app.locator(FIGURE).first, time.monotonic() + DRAW_TIMEOUT), f"{name}: blank"
+            fit = app.evaluate(OVERFLOW)
+            found = [f"{what} is {px} px past the notebook's edge" for what, px in fit["out"]]
+            found += [f"scrolls sideways: {what}" for what in fit["scrolls"]]
+            found += app.evaluate(UNNAMED)
+            if not tab_leaves(laptop, app):
+                found.append("Tab does not leave the app")
+            if found:
+                problems[name] = found
+            screenshot(app, f"laptop-{name}")
+        print(f"\nat {LAPTOP['width']}x{LAPTOP['height']} the notebook column is {fit['column']} px wide")
+        assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+        assert console.errors() == []
+    except Exception:
+        laptop.screenshot(path=str(SCREENSHOTS / "laptop-FAILED-page.png"))
         raise
     finally:
         shut_down_kernels(server)

@@ -67,13 +67,21 @@ function render({ model, el }) {
   el.appendChild(canvas);
   model.send({ type: "ready" });
   // the app's controls sit in the same output: make them usable from the keyboard and by name
-  const app = el.closest(".jp-OutputArea-output, .output_subarea") || el.parentElement;
+  // (the view is rendered before it is put in the page: look for the output once it is)
   const observer = new MutationObserver(() => improveControls(app));
-  if (app) {
-    improveControls(app);
-    observer.observe(app, { childList: true, subtree: true });
-  }
+  let app = null, tries = 0, waiting = 0;
+  const attach = () => {
+    app = el.isConnected ? el.closest(".jp-OutputArea-output, .output_subarea") || el.parentElement : null;
+    if (app) {
+      improveControls(app);
+      observer.observe(app, { childList: true, subtree: true });
+    } else if (tries++ < 600) {                      // about 10 s
+      waiting = requestAnimationFrame(attach);
+    }
+  };
+  attach();
   return () => {
+    cancelAnimationFrame(waiting);
     observer.disconnect();
     model.off("msg:custom", onFrame);
     model.off("change:size", fit);
