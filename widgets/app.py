@@ -38,6 +38,17 @@ def make_figure(figsize=(8, 4), alt="", **kwargs):
     return fig
 
 
+def readout_line(**layout):
+    """The app's readout: an HTML widget that says in words what the figure shows now.
+
+    In the page it is a polite live region (canvas.py's improveControls finds it by its
+    class), so a screen reader says the new state after a control moves the figure.
+    """
+    widget = ipw.HTML(layout=ipw.Layout(**layout))
+    widget.add_class("backprop-readout")
+    return widget
+
+
 class App:
     """Base class of the apps: subclasses build ``fig``, ``controls`` and ``ui``.
 
@@ -56,6 +67,7 @@ class App:
     def _init_status(self):
         self.controls = {}
         self.status = ipw.HTML(value="", layout=ipw.Layout(min_height="1.5em"))
+        self.status.add_class("backprop-status")        # a status region in the page (canvas.py)
         self.last_error = None
 
     def guard(self, fn):

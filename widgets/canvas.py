@@ -98,8 +98,17 @@ const ICON_NAMES = { "fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", 
 // - a button with only an icon (the Play widget's) gets a name from its tooltip or icon;
 // - in a dropdown, a slider or its readout, keys stay with the control: JupyterLab's
 //   notebook shortcuts (ArrowDown moves to the next cell) skip elements marked
-//   data-lm-suppress-shortcuts.
+//   data-lm-suppress-shortcuts;
+// - the app's readout (class backprop-readout: what the figure shows now, in words) is a
+//   polite live region, so a screen reader says the new state after a control moved, and
+//   its status line (class backprop-status, where errors show) is a status region.
 function improveControls(root) {
+  for (const readout of root.querySelectorAll(".backprop-readout")) {
+    if (readout.getAttribute("aria-live") !== "polite") readout.setAttribute("aria-live", "polite");
+  }
+  for (const status of root.querySelectorAll(".backprop-status")) {
+    if (status.getAttribute("role") !== "status") status.setAttribute("role", "status");
+  }
   for (const slider of root.querySelectorAll(".widget-slider, .widget-hslider, .widget-vslider")) {
     const label = slider.querySelector(".widget-label");
     const name = label ? label.textContent.trim() : "";

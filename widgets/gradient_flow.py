@@ -47,7 +47,7 @@ from backprop.model import Sequential
 from backprop.optimizers import SGD
 from backprop.validation import check_choice, check_int, check_number, describe
 
-from .app import App, figure_widget, make_figure
+from .app import App, figure_widget, make_figure, readout_line
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 INITIALIZERS = ("random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal")
@@ -280,7 +280,7 @@ class GradientFlow(App):
 
         # the words and numbers, in HTML (read by screen readers, no Agg text per frame)
         tight = dict(min_height="0", margin="0 2px")       # one line each, not the widgets' 28 px
-        self.summary = ipw.HTML(layout=ipw.Layout(**tight))
+        self.summary = readout_line(**tight)
         self.setup = ipw.HTML(layout=ipw.Layout(**tight))
         self.readout = ipw.HTML(layout=ipw.Layout(**tight))
 

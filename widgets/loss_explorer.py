@@ -32,7 +32,7 @@ from matplotlib.patches import Rectangle
 from backprop import activations, losses
 from backprop.validation import check_choice, check_number, describe
 
-from .app import App, figure_widget, make_figure
+from .app import App, figure_widget, make_figure, readout_line
 
 Z_RANGE = (-8.0, 8.0)
 N_POINTS = 401                  # z step 0.04: smooth curves, one short loop per target
@@ -180,7 +180,7 @@ class LossExplorer(App):
 
         # the words and numbers, in HTML (read by screen readers, no Agg text per frame)
         self.heading = ipw.HTML()
-        self.readout = ipw.HTML(layout=ipw.Layout(margin="2px 0 0 0"))
+        self.readout = readout_line(margin="2px 0 0 0")
         self.caption = ipw.HTML()
 
     # ---- controls ---------------------------------------------------------------

@@ -33,7 +33,7 @@ from backprop.layers import Dense
 from backprop.optimizers import SGD
 from backprop.validation import check_choice, check_number, describe
 
-from .app import App, figure_widget, make_figure
+from .app import App, figure_widget, make_figure, readout_line
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "leaky_relu", "elu")
 LOSSES = ("mse", "binary_crossentropy")
@@ -181,7 +181,7 @@ class NeuronExplorer(App):
                     self.z_line, self.z_point, *self.bars, self.zero_line])
 
         # the numbers, in HTML under the figure (read by screen readers, no Agg text per frame)
-        self.readout = ipw.HTML(layout=ipw.Layout(margin="2px 0 0 0"))
+        self.readout = readout_line(margin="2px 0 0 0")
         self.key = ipw.HTML()
         self.forward_html = ipw.HTML(layout=ipw.Layout(margin="0 28px 0 0"))
         self.backward_html = ipw.HTML()

@@ -18,6 +18,7 @@ All the learning is backprop's: ``Sequential.fit`` for each epoch, ``evaluate`` 
 the losses and ``predict`` for the picture. The figure is drawn once; each frame
 redraws only the artists that change (blitting), so the view keeps up with training.
 """
+import html
 import math
 import time
 import warnings
@@ -33,7 +34,7 @@ from backprop.layers import Dense, Dropout
 from backprop.model import DivergenceWarning, Sequential
 from backprop.validation import check_choice, check_int, check_number
 
-from .app import App, figure_widget, make_figure
+from .app import App, figure_widget, make_figure, readout_line
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu", "elu")
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -119,6 +120,7 @@ class Playground(App):
         self.n_samples = check_int(n_samples, "n_samples", 20, 2000)
         self.seed = check_int(seed, "seed", low=0)
         self._init_status()
+        self.readout = readout_line()
         self._build_controls(settings)
         self._build_view()
         self._new_data()
@@ -195,7 +197,7 @@ class Playground(App):
         c["play"].observe(self.throttled(self._on_tick, interval=0.03), "value")
         c["step"].on_click(self.guard(lambda _: self._advance()))
         c["reset"].on_click(self.guard(lambda _: self.reset()))
-        self.ui = ipw.VBox([self._controls_box, figure_widget(self.fig), self.status])
+        self.ui = ipw.VBox([self._controls_box, figure_widget(self.fig), self.readout, self.status])
 
     def _sync_disabled(self):
         c = self.controls
@@ -409,7 +411,19 @@ class Playground(App):
         self.info["loss"].set_text(f"{loss[-1]:.4f}")
         self.info["val_loss"].set_text(f"{val[-1]:.4f}")
         self.diverged_text.set_visible(self.diverged)
+        self.readout.value = html.escape(self._describe(loss[-1], val[-1]))
         return self._fit_limits(len(loss) - 1, np.concatenate([loss, val]))
+
+    def _describe(self, loss, val_loss):
+        """The state in words, for the readout (what a screen reader says after a change)."""
+        c = self.controls
+        layers = c["hidden_layers"].value
+        network = (f"{layers} hidden layer{'s' if layers != 1 else ''} of {c['units'].value} "
+                   f"{c['activation'].value} units" if layers else "no hidden layer")
+        state = ("diverged: the learning rate is too large" if self.diverged
+                 else f"training loss {loss:.4f}, test loss {val_loss:.4f}")
+        return (f"Epoch {self.epoch}: {state}. {c['dataset'].value} data (noise {c['noise'].value:.2f}), "
+                f"{network}; the map shows the network's P(class 1) over the plane.")
 
     def _fit_limits(self, last_epoch, values):
         """Loss-plot limits that hold all the data; changed only when the data leave them."""

@@ -39,7 +39,7 @@ from backprop.optimizers import Adam
 from backprop.regularizers import L2
 from backprop.validation import check_choice, check_int, check_number, describe
 
-from .app import App, figure_widget, make_figure
+from .app import App, figure_widget, make_figure, readout_line
 
 TASKS = ("regression", "classification")
 # The data of each task: few noisy training points, many validation points from the same source.
@@ -207,7 +207,7 @@ class RegularizationExplorer(App):
 
         # the words and numbers, in HTML (read by screen readers, no Agg text per frame)
         tight = dict(min_height="0", margin="0 2px")       # one line each, not the widgets' 28 px
-        self.summary = ipw.HTML(layout=ipw.Layout(**tight))
+        self.summary = readout_line(**tight)
         self.details = ipw.HTML(layout=ipw.Layout(**tight))
 
     def _build_curve(self, ax):
