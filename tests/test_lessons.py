@@ -125,3 +125,22 @@ def test_lessons_use_only_what_widgets_exports(path):
         for names in re.findall(r"^[ \t]*from[ \t]+widgets[ \t]+import[ \t]+([\w ,]+)", cell.source, flags=re.M):
             reaching_in += [n for n in re.split(r"[\s,]+", names.strip()) if n and n not in widgets.__all__]
     assert reaching_in == [], f"{path.name} reaches past widgets' public names: {reaching_in}"
+
+
+FIGURE_CELL = re.compile(r"plt\.(subplots|figure|show)\(")
+# Lessons whose figures are not captioned yet (issue 12's note: work that remains); the
+# test holds every other lesson to it, and this set must only shrink.
+NOT_YET_CAPTIONED = {"03_forward_propagation", "05_chain_rule", "08_gradient_descent", "09_optimizers",
+                     "13_keras_api"}
+
+
+@pytest.mark.parametrize("path", [p for p in LESSONS if p.stem not in NOT_YET_CAPTIONED], ids=lambda p: p.stem)
+def test_every_static_figure_has_a_caption_in_words(path):
+    """A learner who cannot see a figure (or skims) reads what it shows: every code cell that
+    draws a Matplotlib figure is followed by a markdown caption starting "*The figure:"."""
+    cells = nbformat.read(path, as_version=4).cells
+    missing = [k + 1 for k, cell in enumerate(cells)
+               if cell.cell_type == "code" and FIGURE_CELL.search(cell.source)
+               and not (k + 1 < len(cells) and cells[k + 1].cell_type == "markdown"
+                        and cells[k + 1].source.lstrip().startswith("*The figure:"))]
+    assert missing == [], f"{path.name}: figure cells (numbered from 1) without a caption after them"

@@ -22,7 +22,7 @@ def app():
 def thumbs_shown(app):
     """(test index, title) of every small image visible on the current page."""
     return [(int(title.get_text().split("\n")[0][1:]), title.get_text())
-            for tax, _, title in app.thumbs if tax.get_visible()]
+            for _, image, title in app.thumbs if image.get_visible()]
 
 
 def test_builds_with_no_arguments_and_uses_the_test_split(app, split):
@@ -91,10 +91,41 @@ def test_probability_bars_are_model_predict(app, split, index):
 
 def test_clicking_a_misclassified_image_shows_it_large(app):
     app.controls["page"].value = 1
-    tax = app.thumbs[2][0]
+    tax = app.thumb_axes[2]
     i = thumbs_shown(app)[2][0]
     app._on_click_figure(SimpleNamespace(inaxes=tax))
     assert app.controls["index"].value == i and app.index == i
+
+
+def test_a_click_in_the_browser_on_a_small_image_selects_it(app):
+    """The figure's view sends clicks (canvas pixels from the top left) as Matplotlib events."""
+    app.controls["page"].value = 1
+    canvas = app.fig.canvas
+    assert canvas.view.clickable
+    tax = app.thumb_axes[5]
+    i = thumbs_shown(app)[5][0]
+    x, y = tax.transAxes.transform((0.5, 0.5))          # display pixels, y up
+    height = canvas.get_width_height(physical=True)[1]
+    canvas.view._handle_custom_msg({"type": "click", "x": float(x), "y": float(height - y), "button": 0}, [])
+    assert app.controls["index"].value == i and app.index == i
+    assert [frame.get_visible() for frame in app.thumb_frames] == [slot == 5 for slot in range(12)]
+    assert f"Test image #{i}:" in app.readout.value
+
+
+def test_the_readout_says_what_the_figure_shows(app, split):
+    (_, _), (_, y_test) = split
+    app.controls["page"].value = 1
+    app.controls["index"].value = 7
+    r = app.compute({"page": 1, "index": 7})
+    assert r["true"] == y_test[7] and r["predicted"] == app.probs[7].argmax()
+    text = app.readout.value
+    assert f"true {r['true']}, predicted {r['predicted']}" in text
+    assert f"page 1 of {app.n_pages}" in text
+    first = int(r["slots"][0])
+    assert f"#{first} {y_test[first]}" in text
+    assert app.fig.canvas.view.alt.strip()
+    width, height = app.fig.get_size_inches() * app.fig.dpi
+    assert width <= 900 and height <= 420
 
 
 def test_reset_restores_the_first_page_and_image():

@@ -1,7 +1,10 @@
 """LearningRateExplorer without a browser: move each control, check the iterates,
-the loss panel and the regime label against numbers computed here (closed forms of
-gradient descent on a quadratic, the thresholds 1/a and 2/a with a measured by
-finite differences)."""
+the loss panel and the regime named in the readout against numbers computed here
+(closed forms of gradient descent on a quadratic, the thresholds 1/a and 2/a with a
+measured by finite differences)."""
+import html
+import re
+
 import numpy as np
 import pytest
 
@@ -20,6 +23,18 @@ A = curvature(lambda w: surfaces.get("quadratic")(w))      # 0.5 a w^2: a = 2
 Q2 = surfaces.get("quadratic2d")
 A1 = curvature(lambda t: Q2([t, 0.0]))
 A2 = curvature(lambda t: Q2([0.0, t]))
+
+
+def said(widget):
+    """The text of an HTML widget, as a screen reader says it (tags removed)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", widget.value)).split())
+
+
+def regime_shown(app):
+    """The regime the readout names (and app.regime says the same)."""
+    match = re.match(r"regime: (too slow|good|oscillating|diverging) ", said(app.readout))
+    assert match and match.group(1) == app.regime, said(app.readout)
+    return app.regime
 
 
 def expected_regime(lr, a, steps):
@@ -48,13 +63,13 @@ def test_builds_and_draws_gradient_descent(app):
     steps_drawn, gap = app.loss_line.get_data()
     np.testing.assert_array_equal(steps_drawn, np.arange(steps + 1))
     np.testing.assert_allclose(gap, 0.5 * A * w ** 2, rtol=1e-12)
-    assert app.regime_text.get_text() == expected_regime(lr, A, steps) == "good"
+    assert regime_shown(app) == expected_regime(lr, A, steps) == "good"
     assert app.ax_curve.get_visible() and not app.ax_map.get_visible()
     assert app.status.value == ""
 
 
 def test_caption_states_the_thresholds(app):
-    caption = app.caption.get_text()
+    caption = said(app.caption)
     assert f"1/a = {1 / A:g}" in caption and f"2/a = {2 / A:g}" in caption
     assert "oscillating" in caption and "diverging" in caption and "too slow" in caption
 
@@ -66,10 +81,10 @@ def test_regime_label_matches_the_thresholds(app, steps):
         if min(abs(lr * A - 1), abs(lr * A - 2)) < 1e-9:
             continue                                        # exactly on a border
         app.controls["learning_rate"].value = float(lr)
-        assert app.regime_text.get_text() == expected_regime(lr, A, steps), f"lr = {lr}"
+        assert regime_shown(app) == expected_regime(lr, A, steps), f"lr = {lr}"
     for lr, want in [(0.002, "too slow"), (0.3, "good"), (0.7, "oscillating"), (1.2, "diverging")]:
         app.controls["learning_rate"].value = lr
-        assert app.regime_text.get_text() == want
+        assert regime_shown(app) == want
 
 
 def test_oscillation_zig_zags_and_divergence_grows(app):
@@ -80,7 +95,7 @@ def test_oscillation_zig_zags_and_divergence_grows(app):
     app.controls["learning_rate"].value = 1.5                  # beyond 2/a
     x, _ = app.iterates_1d.get_data()
     assert np.all(np.abs(x[1:]) > np.abs(x[:-1]))
-    assert app.regime_text.get_text() == "diverging"
+    assert regime_shown(app) == "diverging"
 
 
 def test_steps_and_start(app):
@@ -103,7 +118,7 @@ def test_nonconvex_loss(app):
     x, y = app.iterates_1d.get_data()
     np.testing.assert_allclose(x, w, rtol=1e-10)
     assert len(app.global_1d.get_xydata()) == 1 and len(app.local_1d.get_xydata()) == 1
-    assert "local minimum" in app.caption.get_text()
+    assert "local minimum" in said(app.caption)
 
 
 def test_two_dimensions(app):
@@ -125,10 +140,10 @@ def test_two_dimensions(app):
             gap0 = 0.5 * (A1 * x0 ** 2 + A2 * y0 ** 2)
             gap = 0.5 * (A1 * x[-1] ** 2 + A2 * y[-1] ** 2)
             want = "too slow" if gap > 0.01 * gap0 else "good"
-        assert app.regime_text.get_text() == want
+        assert regime_shown(app) == want
     c["learning_rate"].value = 0.7
-    assert app.regime_text.get_text() == "oscillating"
-    assert f"2/a = {2 / A2:g}" in app.caption.get_text()
+    assert regime_shown(app) == "oscillating"
+    assert f"2/a = {2 / A2:g}" in said(app.caption)
     c["start_y"].value = -1.0
     _, y = app.iterates_2d.get_data()
     assert y[0] == -1.0
@@ -150,7 +165,7 @@ def test_reset(app):
     app.controls["reset"].click()
     assert {k: w.value for k, w in app.controls.items() if k != "reset"} == before
     np.testing.assert_array_equal(app.iterates_1d.get_data()[0], x_before)
-    assert app.ax_curve.get_visible() and app.regime_text.get_text() == "good"
+    assert app.ax_curve.get_visible() and regime_shown(app) == "good"
 
 
 def test_opens_in_the_chosen_state():
@@ -160,6 +175,48 @@ def test_opens_in_the_chosen_state():
     assert app.run.path[0, 0] == -2.0 and len(app.run.path) == 51
     app2 = LearningRateExplorer(dims=2, start=1.0, start_y=-2.0)
     assert app2.run.path[0].tolist() == [1.0, -2.0]
+
+
+def test_readout_says_the_numbers(app):
+    text = said(app.readout)
+    run = surfaces.descend("quadratic", SGD(learning_rate=0.1), [2.5], 20)
+    assert f"learning rate 0.1, lr·a = {0.1 * A:.3g}" in text and "from w = 2.50" in text
+    assert f"after 20 steps L = {run.final_loss:.3g}, nearest the global minimum" in text
+    app.controls["learning_rate"].value = 2.0
+    assert said(app.readout).startswith("regime: diverging") and "stopped at step" in said(app.readout)
+
+
+def test_compute_is_a_function_of_the_state():
+    state = {"loss": "nonconvex", "dims": 1, "learning_rate": 0.05, "steps": 30, "start": 2.0, "start_y": 0.0}
+    r = lr_module.compute(state)
+    run = surfaces.descend("nonconvex", SGD(learning_rate=0.05), [2.0], 30)
+    np.testing.assert_array_equal(r["run"].path, run.path)
+    np.testing.assert_array_equal(r["gap"], run.losses - surfaces.get("nonconvex").min_loss)
+    assert r["regime"] == surfaces.regime(run) and r["nearest"] == "local" and r["lr_a"] is None
+    low, high = r["ylim"]
+    assert low < r["gap"].min() and high > r["gap"].max()
+
+
+@pytest.mark.parametrize("lr", [0.1, 0.9, 1.5, 8.0])
+def test_first_steps_is_a_shorter_descent(lr):
+    full = surfaces.descend("quadratic", SGD(learning_rate=lr), [2.5], 100)
+    for steps in (1, 3, 7, 20, 100):
+        cut, run = lr_module.first_steps(full, steps), surfaces.descend("quadratic", SGD(learning_rate=lr), [2.5], steps)
+        np.testing.assert_array_equal(cut.path, run.path)
+        np.testing.assert_array_equal(cut.losses, run.losses)
+        assert (cut.diverged, cut.diverged_step) == (run.diverged, run.diverged_step)
+
+
+def test_the_steps_slider_cuts_one_run(app, monkeypatch):
+    calls = []
+    descend = lr_module.surfaces.descend
+    monkeypatch.setattr(lr_module.surfaces, "descend", lambda *a, **k: (calls.append(a), descend(*a, **k))[1])
+    for steps in (5, 60, 100, 1):
+        app.controls["steps"].value = steps
+        assert len(app.run.path) == steps + 1
+    assert calls == []                                  # the run of MAX_STEPS was made once, before
+    app.controls["learning_rate"].value = 0.2
+    assert len(calls) == 1
 
 
 def test_errors_in_callbacks_are_shown(app, monkeypatch):

@@ -1,12 +1,16 @@
 """OptimizerExplorer without a browser: move each control, check the drawn paths.
 
 The expected paths are computed here by stepping backprop's optimizers by hand on
-the surface's gradient (not through the widget or surfaces.descend)."""
+the surface's gradient (not through the widget or surfaces.descend); the final losses
+are read from the app's readout, as a screen reader says it."""
+import html
+import re
+
 import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
 
-from backprop import surfaces
+from backprop import optimizers, surfaces
 from backprop.optimizers import SGD, Adam, RMSprop
 from widgets import optimizer_explorer
 from widgets.optimizer_explorer import OPTIMIZERS, OptimizerExplorer
@@ -29,6 +33,11 @@ def reference_path(surface_name, name, lr, beta, start, steps):
             if np.max(np.abs(w)) > 1e6:
                 break
     return np.array(path)
+
+
+def said(widget):
+    """The text of an HTML widget, as a screen reader says it (tags removed)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", widget.value)).split())
 
 
 def drawn(app, name):
@@ -76,21 +85,23 @@ def test_each_control_changes_the_paths(app):
         c[name].value = value
         assert_paths(app)
     assert app.start_marker.get_xydata().tolist() == [[1.5, -1.25]]
-    assert app.ax_loss.get_xlim() == (0, 37)
+    assert app.ax_loss.get_xlim()[0] == 0 and 37 < app.ax_loss.get_xlim()[1] < 39
 
 
-def test_final_loss_in_the_legend(app):
+def test_final_loss_in_the_readout(app):
     surface = surfaces.get("ravine")
-    for name, text in app.legend_texts.items():
+    text = said(app.readout)
+    assert text.startswith("ravine from (-2.50, -0.90): learning rate 0.025, 100 steps, momentum β 0.90.")
+    for name in OPTIMIZERS:
         want = reference_path("ravine", name, app.controls["learning_rate"].value, 0.9,
                               surface.start, app.controls["steps"].value)
-        assert text.get_text().endswith(f"{surface(want[-1]):.3g}")
+        assert f"{optimizer_explorer.LABELS[name]}: final loss {surface(want[-1]):.3g}" in text
 
 
 def test_checkboxes_hide_and_show(app):
     app.controls["rmsprop"].value = False
     assert not app.paths["rmsprop"].get_visible() and not app.loss_lines["rmsprop"].get_visible()
-    assert "off" in app.legend_texts["rmsprop"].get_text()
+    assert "RMSprop: off" in said(app.readout)
     assert "rmsprop" not in app.runs
     app.controls["rmsprop"].value = True
     assert app.paths["rmsprop"].get_visible()
@@ -101,10 +112,9 @@ def test_divergence_is_marked(app):
     app.controls["learning_rate"].value = 0.1          # 0.1 * 50 > 2: SGD cannot stay in the ravine
     sgd = reference_path("ravine", "sgd", 0.1, 0.9, surfaces.get("ravine").start, 100)
     assert np.max(np.abs(sgd[-1])) > 1e6
-    assert "diverged" in app.legend_texts["sgd"].get_text()
-    assert f"step {len(sgd) - 1}" in app.legend_texts["sgd"].get_text()
-    assert app.paths["sgd"].get_linestyle() == "--"
-    assert "diverged" not in app.legend_texts["adam"].get_text()
+    assert f"SGD: diverged at step {len(sgd) - 1}" in said(app.readout)
+    assert app.runs["sgd"].diverged and app.runs["sgd"].diverged_step == len(sgd) - 1
+    assert "Adam: final loss" in said(app.readout) and not app.runs["adam"].diverged
     assert_paths(app)
 
 
@@ -121,6 +131,51 @@ def test_surface_change_redraws_contours_once(app):
     assert app.ax_map.get_xlim() == rosen.extent[:2]
     np.testing.assert_allclose(app.global_marker.get_xydata(), [[1.0, 1.0]])
     assert_paths(app)
+
+
+def test_each_optimizer_is_the_engines_variant(app):
+    assert OPTIMIZERS == optimizers.VARIANTS
+    for name in OPTIMIZERS:
+        want = optimizers.variant(name, 0.025, momentum=0.9)
+        got = app.runs[name].optimizer
+        assert type(got) is type(want) and vars(got).keys() == vars(want).keys()
+        assert all(np.all(getattr(got, k) == getattr(want, k)) for k in ("learning_rate", "momentum", "nesterov")
+                   if hasattr(want, k))
+
+
+def test_lines_differ_by_more_than_colour(app):
+    styles = {(line.get_linestyle(), line.get_marker()) for line in app.paths.values()}
+    assert len(styles) == len(OPTIMIZERS)
+    for name in OPTIMIZERS:
+        assert (app.loss_lines[name].get_linestyle(), app.loss_lines[name].get_marker()) == \
+            (app.paths[name].get_linestyle(), app.paths[name].get_marker())
+
+
+def test_steps_cut_the_runs_already_made(app, monkeypatch):
+    calls = []
+    descend = optimizer_explorer.surfaces.descend
+    monkeypatch.setattr(optimizer_explorer.surfaces, "descend",
+                        lambda *a, **k: (calls.append(a[1]), descend(*a, **k))[1])
+    for steps in (10, 60, 100, 3):
+        app.controls["steps"].value = steps
+        assert_paths(app)
+    assert calls == []                                  # all within the 100-step runs made at the start
+    app.controls["steps"].value = 150                   # longer: each reruns once, to 200 steps
+    app.controls["steps"].value = 190
+    assert len(calls) == 5
+    assert_paths(app)
+    app.controls["momentum_value"].value = 0.5          # only the two momentum optimizers run again
+    assert [type(o).__name__ for o in calls[5:]] == ["SGD", "SGD"] and all(o.momentum == 0.5 for o in calls[5:])
+    assert_paths(app)
+
+
+def test_compute_is_a_function_of_the_state():
+    state = {"surface": "saddle", "x0": 2.0, "y0": 0.1, "learning_rate": 0.02, "steps": 40,
+             "momentum_value": 0.8, **{name: name in ("sgd", "adam") for name in OPTIMIZERS}}
+    r = optimizer_explorer.compute(state)
+    assert list(r["runs"]) == ["sgd", "adam"] and r["surface"].name == "saddle"
+    for name, run in r["runs"].items():
+        np.testing.assert_allclose(run.path, reference_path("saddle", name, 0.02, 0.8, (2.0, 0.1), 40), rtol=1e-12)
 
 
 def test_local_minima_markers():
@@ -167,7 +222,7 @@ def test_errors_in_callbacks_are_shown(app, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("no descent today")
     monkeypatch.setattr(optimizer_explorer.surfaces, "descend", broken)
-    app.controls["steps"].value = 12
+    app.controls["learning_rate"].value = 0.01
     assert "no descent today" in app.status.value and "Error" in app.status.value
 
 

@@ -90,7 +90,12 @@ def test_classic_steps_match_the_chain_rule_by_hand():
             assert grad_text(app, label) == f"grad {g:.4g}"
     # the last step: e = a*b passes f to a (local b) and to b (local a)
     e_id = node_id(app, "e")
-    assert app.boxes[e_id].get_edgecolor()[:3] != app.boxes[node_id(app, "d")].get_edgecolor()[:3]
+    lit = [i for i, box in enumerate(app.highlights) if box.get_visible()]
+    assert sorted(lit) == sorted([e_id, node_id(app, "a"), node_id(app, "b")])
+    assert app.highlights[e_id].get_edgecolor()[:3] != app.highlights[node_id(app, "a")].get_edgecolor()[:3]
+    assert app.highlights[e_id].get_linestyle() != app.highlights[node_id(app, "a")].get_linestyle()
+    assert f"e passes its gradient {f:.4g}" in app.readout.value
+    assert f"to a: local derivative {b:.4g}, {b:.4g} \u00d7 {f:.4g} = {b * f:.4g}" in app.readout.value
     shown = [t.get_text() for t in app.edge_texts if t.get_visible()]
     assert shown == [f"local {b:.4g}\nadds {b * f:.4g}", f"local {a:.4g}\nadds {a * f:.4g}"]
     assert f"d(*)/da = b = {b:.4g}" in app.explanation.value
@@ -167,6 +172,73 @@ def test_seed001_layout_is_readable():
             fits(c["input"], [app.grad_texts[c["input"]]])
     for i in range(len(app.boxes)):
         fits(i, [app.header_texts[i], app.data_texts[i], app.grad_texts[i]])
+
+
+@pytest.mark.parametrize("expression", [None, "worked_example", "shared"])
+def test_arrows_end_on_the_boxes_and_pass_through_none(expression):
+    """Each arrow runs from the middle of its input's bottom edge to the middle of its result's
+    top edge, and no straight arrow crosses a third box (highlighted arrows are drawn over
+    the boxes, so one that did would show through it)."""
+    app = BackpropStepper(shared_input() if expression == "shared" else expression)
+    boxes = [(b.get_x(), b.get_y(), b.get_x() + b.get_width(), b.get_y() + b.get_height()) for b in app.boxes]
+    for node in app.trace["nodes"]:
+        for k, src in enumerate(node["inputs"]):
+            dst = node["id"]
+            start, end = app.edge_ends(src, dst)
+            x0, y0, x1, y1 = boxes[src]
+            assert start == pytest.approx(((x0 + x1) / 2, y1))          # levels grow downwards
+            x0, y0, x1, y1 = boxes[dst]
+            assert end == pytest.approx(((x0 + x1) / 2, y0))
+            arrow = app.arrows[app._edge_of[(dst, k)]]
+            assert arrow.shrinkA == arrow.shrinkB == 0
+            if node["inputs"].count(src) > 1:
+                continue                                                  # curved: between its own two boxes
+            t = np.linspace(0, 1, 200)[:, None]
+            points = np.array(start) + t * (np.array(end) - np.array(start))
+            for other, (x0, y0, x1, y1) in enumerate(boxes):
+                if other in (src, dst):
+                    continue
+                inside = (points[:, 0] > x0) & (points[:, 0] < x1) & (points[:, 1] > y0) & (points[:, 1] < y1)
+                assert not inside.any(), f"the arrow {src} -> {dst} crosses box {other}"
+
+
+def test_a_step_blits_and_fits_a_laptop(monkeypatch):
+    """After the forward pass (drawn in full: every value changes), a backward step sends
+    only changed pixels (no full draw), and the frames painted one over another give
+    exactly the figure a full draw gives."""
+    import io
+
+    from PIL import Image
+    app = BackpropStepper("worked_example")
+    width, height = app.fig.get_size_inches() * app.fig.dpi
+    assert width <= 900 and app.fig.canvas.view.alt.strip()
+    canvas = app.fig.canvas
+    frames, draws = [], []
+    send = canvas.view.send
+    monkeypatch.setattr(canvas.view, "send", lambda content, buffers=None: (
+        frames.append((content, bytes(buffers[0]))), send(content, buffers=buffers)))
+    monkeypatch.setattr(canvas, "draw", lambda orig=canvas.draw: (draws.append(1), orig()))
+    canvas.view._handle_custom_msg({"type": "ready"}, [])
+    click(app, "forward")
+    assert len(draws) == 1
+    draws.clear()
+    click(app, "next", 4)
+    click(app, "back")
+    app.controls["hide_numbers"].value = True
+    click(app, "next")
+    assert draws == [] and frames[0][0]["full"] and not any(c["full"] for c, _ in frames[1:])
+    assert len(frames) == 9             # the picture, the forward pass, 4 next, back, hide, next
+    shown = None
+    for content, data in frames:
+        pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+        if shown is None:
+            shown = pixels.copy()
+        else:
+            y, x = content["y"], content["x"]
+            shown[y:y + pixels.shape[0], x:x + pixels.shape[1]] = pixels
+    monkeypatch.undo()
+    canvas.draw()
+    np.testing.assert_array_equal(shown, np.asarray(canvas.buffer_rgba()))
 
 
 def test_hide_numbers_asks_first_then_reveals():

@@ -8,41 +8,85 @@ loss) step by step on a log scale. Moving the start (sliders or a click on the
 map), the learning rate and momentum shows why momentum crosses a ravine that
 makes SGD zig-zag, why adaptive steps leave a saddle faster, how a local minimum
 traps a descent, and that a learning rate can be too large for one optimizer and
-fine for another ("diverged" in the legend).
+fine for another (the readout says "diverged at step ...").
 
-Every step is backprop.optimizers' own update, run by backprop.surfaces.descend.
+Every step is backprop.optimizers' own update (``optimizers.variant`` builds each one
+from its name), run by backprop.surfaces.descend.
+
+Model, view, controls: ``compute(state)`` gives the runs for a dict of control values
+(a run is kept per optimizer and setting, so the steps slider only cuts it:
+``first_steps``); ``_show`` puts them into the figure and the HTML readout. The
+contours, limits and legend change only with the surface (a full draw); every slider,
+checkbox and click redraws only the paths, the loss curves and the step axis
+(blitting). The final losses are HTML.
 """
+import html
+
 import ipywidgets as ipw
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
-from backprop import surfaces
-from backprop.optimizers import SGD, Adam, RMSprop
+from backprop import optimizers, surfaces
 from backprop.validation import check_choice, check_int, check_number, describe
 
-from .app import App, figure_widget, make_figure
+from .app import App, figure_widget, make_figure, readout_line
+from .learning_rate import first_steps
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
+OPTIMIZERS = optimizers.VARIANTS        # ("sgd", "momentum", "nesterov", "rmsprop", "adam")
 LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
           "rmsprop": "RMSprop", "adam": "Adam"}
-COLORS = {"sgd": "#1f77b4", "momentum": "#ff7f0e", "nesterov": "#2ca02c",
-          "rmsprop": "#d62728", "adam": "#9467bd"}
+# Okabe-Ito colours, each with its own dashes and end marker: a second cue besides colour
+STYLES = {"sgd": ("#0072B2", "-", "o"), "momentum": ("#E69F00", "--", "s"),
+          "nesterov": ("#009E73", "-.", "^"), "rmsprop": ("#CC79A7", ":", "D"),
+          "adam": ("#D55E00", (0, (6, 1.5, 1, 1.5, 1, 1.5)), "v")}
+USES_MOMENTUM = ("momentum", "nesterov")
 # a learning rate per surface at which the optimizers visibly differ
 SUGGESTED_LR = {"ravine": 0.025, "saddle": 0.02, "local_minima": 0.01,
                 "rosenbrock": 0.002, "quadratic2d": 0.1}
 GAP_FLOOR = 1e-6        # the loss panel's bottom: below this a run has converged for the eye
+MAX_STEPS = 500
+FIGSIZE = (9.0, 4.2)    # inches at dpi 100: 900 x 420 px, a laptop's notebook column
+ALT = ("Left: a contour map of the loss over two weights (darker is lower), with the path of each "
+       "optimizer from the same start (black dot): SGD blue solid, Momentum orange dashed, Nesterov "
+       "green dash-dot, RMSprop purple dotted, Adam vermillion dash-dot-dot, each ending in its own "
+       "marker; the global minimum is a yellow star, other minima white crosses. Right: each "
+       "optimizer's loss minus the lowest loss per step, on a log scale, in the same styles. The "
+       "final losses are written above the figure.")
 
 
-def make_optimizer(name, learning_rate, momentum):
-    """The backprop optimizer drawn under ``name`` (Keras defaults for RMSprop and Adam)."""
-    if name == "sgd":
-        return SGD(learning_rate)
-    if name == "momentum":
-        return SGD(learning_rate, momentum=momentum)
-    if name == "nesterov":
-        return SGD(learning_rate, momentum=momentum, nesterov=True)
-    if name == "rmsprop":
-        return RMSprop(learning_rate)
-    return Adam(learning_rate)
+def compute(state, cache=None):
+    """The runs for one state (a dict of control values; no control is read).
+
+    state: "surface", "x0", "y0", "learning_rate", "steps", "momentum_value", and one
+    bool per name in OPTIMIZERS (drawn or not), as the controls.
+    cache: a dict the caller keeps: each optimizer's run for the current setting
+    (surface, start, rate, and momentum for the momentum ones), so a steps change only
+    cuts it (a longer one reruns to twice the length, at most MAX_STEPS).
+    Returns a dict: surface; start (2,); runs: {name: surfaces.Descent of state["steps"]
+    steps} for the drawn optimizers, in OPTIMIZERS order.
+    """
+    cache = {} if cache is None else cache
+    s = surfaces.get(state["surface"])
+    start = np.array([state["x0"], state["y0"]], dtype=np.float64)
+    lr, steps, beta = float(state["learning_rate"]), state["steps"], float(state["momentum_value"])
+    keys = {name: (s.name, tuple(start), lr, beta if name in USES_MOMENTUM else None, name)
+            for name in OPTIMIZERS if state[name]}
+    for key in set(cache) - set(keys.values()):     # keep only this setting's runs
+        del cache[key]
+    runs = {}
+    for name, key in keys.items():
+        run = cache.get(key)
+        if run is None or not (run.diverged or len(run.path) - 1 >= steps):
+            longer = steps if run is None else min(MAX_STEPS, max(steps, 2 * (len(run.path) - 1)))
+            run = cache[key] = surfaces.descend(s, optimizers.variant(name, lr, momentum=beta), start, longer)
+        runs[name] = first_steps(run, steps)
+    return {"surface": s, "start": start, "runs": runs}
+
+
+def step_limits(steps):
+    """The loss panel's x-limits for ``steps`` steps: a little room after the last, for its end marker."""
+    return 0.0, steps + max(0.5, 0.03 * steps)
 
 
 class OptimizerExplorer(App):
@@ -55,15 +99,25 @@ class OptimizerExplorer(App):
         learning_rate: in [1e-4, 1] (default SUGGESTED_LR[surface])
         steps: 1 to 500, default 100
         momentum_value: the momentum (beta) of "momentum" and "nesterov", in [0, 0.99], default 0.9
-        optimizers: which to draw, a subset of OPTIMIZERS (default all five)
+        optimizers: which to draw, a subset of OPTIMIZERS (backprop.optimizers.VARIANTS;
+            default all five)
     Controls (app.controls): "surface" Dropdown, "x0", "y0" FloatSliders (a click on
     the map sets both), "learning_rate" FloatLogSlider, "steps" IntSlider,
     "momentum_value" FloatSlider, one Checkbox per optimizer ("sgd", "momentum",
     "nesterov", "rmsprop", "adam"), "reset" Button.
+    Each optimizer is ``backprop.optimizers.variant(name, learning_rate, momentum=momentum_value)``.
+    Results: ``app.runs`` ({name: surfaces.Descent} of the drawn optimizers). The
+    readout ``app.readout`` (HTML) gives the setting and each final loss, in words.
+    Class attributes for lessons: ``SUGGESTED_LR`` (surface name -> the learning rate
+    the app opens with there), ``OPTIMIZERS``, ``LR_RANGE`` (the slider's exponents),
+    ``LR_STEP`` (its step in the exponent), ``MAX_STEPS``.
     """
 
+    OPTIMIZERS = OPTIMIZERS
+    SUGGESTED_LR = SUGGESTED_LR
     LR_RANGE = (-4, 0)          # exponents of the learning-rate slider
-    MAX_STEPS = 500
+    LR_STEP = 0.05
+    MAX_STEPS = MAX_STEPS
 
     def __init__(self, surface="ravine", x0=None, y0=None, learning_rate=None, steps=100,
                  momentum_value=0.9, optimizers=OPTIMIZERS):
@@ -87,18 +141,21 @@ class OptimizerExplorer(App):
                          **{name: name in optimizers for name in OPTIMIZERS}}
         self.surface = surface
         self.runs = {}              # optimizer name -> surfaces.Descent of the drawn path
+        self._cache = {}            # compute's runs for the current setting
+        self._shown = None          # the surface whose contours were last drawn in full
 
         self._init_status()
         self._build_view()
         self._build_controls()
-        self._draw_surface()
         self._update()
 
     # --- view -------------------------------------------------------------------------
     def _build_view(self):
-        self.fig = make_figure((11, 4.6))
-        self.ax_map = self.fig.add_axes([0.07, 0.15, 0.38, 0.74])
-        self.ax_loss = self.fig.add_axes([0.52, 0.15, 0.28, 0.74])
+        self.fig = make_figure(FIGSIZE, alt=ALT)
+        W, H = FIGSIZE
+        bottom, height = 0.5 / H, 2.95 / H         # x labels below; titles and the legend above
+        self.ax_map = self.fig.add_axes([0.72 / W, bottom, 3.9 / W, height])
+        self.ax_loss = self.fig.add_axes([5.3 / W, bottom, 3.5 / W, height])
         self.ax_map.set_xlabel("$w_1$")
         self.ax_map.set_ylabel("$w_2$")
         self.ax_loss.set_yscale("log")
@@ -106,29 +163,50 @@ class OptimizerExplorer(App):
         self.ax_loss.set_ylabel("loss $-$ lowest loss")
         self.ax_loss.set_title("loss per step (log scale)", fontsize=10)
         self.ax_loss.grid(True, which="major", alpha=0.3)
+        # the step axis is redrawn every frame: few ticks, its label at a fixed place (an
+        # automatic one measures every tick label of the figure each frame)
+        self.ax_loss.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        self.ax_loss.xaxis.set_label_coords(0.5, -0.12)
         self._contours = []
         self.paths, self.loss_lines = {}, {}
-        for i, name in enumerate(OPTIMIZERS):
-            # one Line2D per optimizer, SGD on top; the marker shows where it stopped
-            self.paths[name], = self.ax_map.plot([], [], "-", color=COLORS[name], lw=1.6, marker="o",
-                                                 markersize=6, markevery=[-1], zorder=4.5 - 0.1 * i)
-            self.loss_lines[name], = self.ax_loss.plot([], [], "-", color=COLORS[name], lw=1.6,
-                                                       label=LABELS[name])
-        self.start_marker, = self.ax_map.plot([], [], "o", color="black", markersize=7, zorder=5)
-        self.global_marker, = self.ax_map.plot([], [], "*", color="gold", markeredgecolor="black",
-                                               markersize=14, zorder=6)
+        for name in OPTIMIZERS:
+            color, dashes, marker = STYLES[name]
+            # one Line2D per optimizer; the marker shows where it stopped
+            self.paths[name], = self.ax_map.plot([], [], color=color, ls=dashes, lw=1.8, marker=marker,
+                                                 markersize=6.5, markeredgecolor="black", markeredgewidth=0.6,
+                                                 markevery=[-1])
+            self.loss_lines[name], = self.ax_loss.plot([], [], color=color, ls=dashes, lw=1.6, marker=marker,
+                                                       markersize=5.5, markeredgecolor="black",
+                                                       markeredgewidth=0.5, markevery=[-1])
+        self.start_marker, = self.ax_map.plot([], [], "o", color="black", markersize=7)
+        self.global_marker, = self.ax_map.plot([], [], "*", color="#F0E442", markeredgecolor="black",
+                                               markersize=14)
         self.local_markers, = self.ax_map.plot([], [], "X", color="white", markeredgecolor="black",
-                                               markersize=9, zorder=6)
-        # outside the panel, so it never hides a curve
-        self.legend = self.ax_loss.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
-                                          title="final loss", title_fontsize=8, frameon=False)
-        self.legend_texts = dict(zip(OPTIMIZERS, self.legend.get_texts()))
-        self.fig.text(0.05, 0.012, "● start     ★ global minimum     ✖ other minima     "
-                      "(click the map to move the start)", fontsize=8, color="#444")
+                                               markersize=9)
+        handles = [Line2D([], [], color=STYLES[n][0], ls=STYLES[n][1], lw=1.8, marker=STYLES[n][2],
+                          markeredgecolor="black", markeredgewidth=0.6, label=LABELS[n]) for n in OPTIMIZERS]
+        handles += [Line2D([], [], ls="", marker="o", color="black", label="start"),
+                    Line2D([], [], ls="", marker="*", markersize=11, color="#F0E442", markeredgecolor="black",
+                           label="global minimum"),
+                    Line2D([], [], ls="", marker="X", markersize=8, color="white", markeredgecolor="black",
+                           label="other minima")]
+        self.fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=4, fontsize=8.5,
+                        frameon=False, handlelength=3.2, columnspacing=1.5)
+        # what a frame redraws, bottom to top: the step axis, the loss curves and paths (SGD
+        # on top), then the start and the minima over the paths
+        self._blit([self.ax_loss.xaxis, *self.ax_loss.spines.values(),
+                    *reversed(self.loss_lines.values()), *reversed(self.paths.values()),
+                    self.start_marker, self.global_marker, self.local_markers])
 
-    def _draw_surface(self):
-        """Contours, limits and minima of the current surface: once per surface, not per slider move."""
-        s = self.surface
+        # the words and numbers, in HTML (read by screen readers, no Agg text per frame)
+        self.readout = readout_line(margin="2px 0")
+        self.caption = ipw.HTML(
+            "<div style='font-size:12.5px;color:#333;margin:2px 0'>Click the map to move the start (or use "
+            "start w₁ and start w₂). A path that diverged stops where it left the map; its loss curve "
+            "stops at that step.</div>")
+
+    def _draw_surface(self, s):
+        """Contours, limits and minima of surface ``s``: once per surface (a full draw), not per slider move."""
         for artist in self._contours:
             artist.remove()
         xmin, xmax, ymin, ymax = s.extent
@@ -156,24 +234,29 @@ class OptimizerExplorer(App):
     def _build_controls(self):
         c, init = self.controls, self._initial
         xmin, xmax, ymin, ymax = self.surface.extent
-        style = {"description_width": "initial"}
+        style = {"description_width": "90px"}
+        slider = ipw.Layout(width="295px")
         c["surface"] = ipw.Dropdown(options=list(surfaces.NAMES_2D), value=init["surface"],
-                                    description="surface")
+                                    description="surface", style={"description_width": "55px"},
+                                    layout=ipw.Layout(width="215px"))
         c["x0"] = ipw.FloatSlider(value=init["x0"], min=xmin, max=xmax, step=0.01,
-                                  description="start $w_1$", style=style)
+                                  description="start w₁", style=style, layout=slider)
         c["y0"] = ipw.FloatSlider(value=init["y0"], min=ymin, max=ymax, step=0.01,
-                                  description="start $w_2$", style=style)
+                                  description="start w₂", style=style, layout=slider)
         c["learning_rate"] = ipw.FloatLogSlider(value=init["learning_rate"], base=10,
-                                                min=self.LR_RANGE[0], max=self.LR_RANGE[1], step=0.05,
+                                                min=self.LR_RANGE[0], max=self.LR_RANGE[1], step=self.LR_STEP,
                                                 readout_format=".2g", description="learning rate",
-                                                style=style)
-        c["steps"] = ipw.IntSlider(value=init["steps"], min=1, max=self.MAX_STEPS, description="steps")
+                                                style=style, layout=slider)
+        c["steps"] = ipw.IntSlider(value=init["steps"], min=1, max=self.MAX_STEPS, description="steps",
+                                   style=style, layout=slider)
         c["momentum_value"] = ipw.FloatSlider(value=init["momentum_value"], min=0.0, max=0.99,
-                                              step=0.01, description="momentum β", style=style)
+                                              step=0.01, description="momentum β", style=style, layout=slider)
         for name in OPTIMIZERS:
             c[name] = ipw.Checkbox(value=init[name], description=LABELS[name], indent=False,
-                                   layout=ipw.Layout(width="auto"))
-        c["reset"] = ipw.Button(description="Reset", icon="undo")
+                                   layout=ipw.Layout(width="auto", margin="0 10px 0 0"))
+        c["reset"] = ipw.Button(description="reset", icon="undo",
+                                tooltip="back to the values the app was opened with",
+                                layout=ipw.Layout(width="90px"))
 
         update = self.throttled(self._on_change)
         for name in ("x0", "y0", "learning_rate", "steps", "momentum_value", *OPTIMIZERS):
@@ -182,15 +265,20 @@ class OptimizerExplorer(App):
         c["reset"].on_click(self.guard(self.reset))
         self.fig.canvas.mpl_connect("button_press_event", self.guard(self._on_click))
 
-        sliders = ipw.VBox([c["surface"], c["x0"], c["y0"], c["learning_rate"], c["steps"],
-                            c["momentum_value"]])
-        boxes = ipw.VBox([ipw.HTML("<b>draw</b>"), *(c[name] for name in OPTIMIZERS), c["reset"]])
-        self.ui = ipw.VBox([ipw.HBox([sliders, boxes]), figure_widget(self.fig), self.status])
+        wrap = ipw.Layout(flex_flow="row wrap", align_items="center")    # wraps on a narrow page
+        draw = ipw.HTML("<b>draw:</b>", layout=ipw.Layout(margin="0 8px 0 16px"))
+        self.ui = ipw.VBox([
+            ipw.HBox([c["surface"], draw, *(c[name] for name in OPTIMIZERS), c["reset"]], layout=wrap),
+            ipw.HBox([c["learning_rate"], c["momentum_value"], c["steps"], c["x0"], c["y0"]], layout=wrap),
+            self.readout,
+            figure_widget(self.fig),
+            self.caption,
+            self.status,
+        ])
 
     # --- callbacks --------------------------------------------------------------------
     def _on_surface(self, change):
-        self.surface = surfaces.get(change["new"])
-        s, c = self.surface, self.controls
+        s, c = surfaces.get(change["new"]), self.controls
         with self.quietly():        # new ranges and values first, then one update
             xmin, xmax, ymin, ymax = s.extent
             # widen before narrowing so min never exceeds max on the way
@@ -199,7 +287,6 @@ class OptimizerExplorer(App):
             c["x0"].value, c["y0"].value = float(s.start[0]), float(s.start[1])
             c["x0"].min, c["x0"].max, c["y0"].min, c["y0"].max = xmin, xmax, ymin, ymax
             c["learning_rate"].value = SUGGESTED_LR[s.name]
-        self._draw_surface()
         self._update()
 
     def _on_click(self, event):
@@ -216,29 +303,48 @@ class OptimizerExplorer(App):
         super().reset()
 
     def _update(self):
-        """Run every checked optimizer from the start and redraw the paths (contours stay)."""
-        c, s = self.controls, self.surface
-        start = np.array([c["x0"].value, c["y0"].value])
-        lr, steps, beta = c["learning_rate"].value, c["steps"].value, c["momentum_value"].value
-        self.start_marker.set_data([start[0]], [start[1]])
-        self.runs = {}
+        """Run every checked optimizer from the start (``compute``) and show the paths (contours stay)."""
+        state = self.state()
+        self._show(state, compute(state, self._cache))
+
+    def _show(self, state, r):
+        """Put state ``state`` and its runs ``r`` into the artists and the readout, then redraw."""
+        s, runs = r["surface"], r["runs"]
+        self.surface, self.runs = s, runs
+        full = s.name != self._shown
+        if full:
+            self._draw_surface(s)
+            self._shown = s.name
+        self.start_marker.set_data(r["start"][:1], r["start"][1:])
         for name in OPTIMIZERS:
-            shown = c[name].value
+            shown = name in runs
             self.paths[name].set_visible(shown)
             self.loss_lines[name].set_visible(shown)
-            text = self.legend_texts[name]
-            if not shown:
-                text.set_text(f"{LABELS[name]}: off")
-                text.set_alpha(0.4)
-                continue
-            run = surfaces.descend(s, make_optimizer(name, lr, beta), start, steps)
-            self.runs[name] = run
-            self.paths[name].set_data(run.path[:, 0], run.path[:, 1])
-            self.loss_lines[name].set_data(np.arange(len(run.losses)), run.losses - s.min_loss)
-            # a diverged path is dashed: it leaves the map, the legend says when
-            self.paths[name].set_linestyle("--" if run.diverged else "-")
-            text.set_alpha(1.0)
-            text.set_text(f"{LABELS[name]}: diverged (step {run.diverged_step})" if run.diverged
-                          else f"{LABELS[name]}: {run.final_loss:.3g}")
-        self.ax_loss.set_xlim(0, steps)
-        self.redraw()
+            if shown:
+                run = runs[name]
+                self.paths[name].set_data(run.path[:, 0], run.path[:, 1])
+                self.loss_lines[name].set_data(np.arange(len(run.losses)), run.losses - s.min_loss)
+        self.ax_loss.set_xlim(*step_limits(state["steps"]))
+        self.readout.value = self._describe(state, r)
+        self.redraw(full=full)
+
+    def _describe(self, state, r):
+        """The setting and each optimizer's final loss, in HTML: what the figure shows now, in words."""
+        x0, y0 = r["start"]
+        head = (f"{r['surface'].name} from ({x0:.2f}, {y0:.2f}): learning rate {state['learning_rate']:.2g}, "
+                f"{state['steps']} steps, momentum β {state['momentum_value']:.2f}.")
+        items = []
+        for name in OPTIMIZERS:
+            run = r["runs"].get(name)
+            if run is None:
+                said = "off"
+            elif run.diverged:
+                said = f"diverged at step {run.diverged_step}"
+            else:
+                said = f"final loss {run.final_loss:.3g}"
+            items.append(f"<span style='white-space:nowrap;margin-right:14px'>"
+                         f"<span style='color:{STYLES[name][0]}' aria-hidden='true'>■</span> "
+                         f"<b>{LABELS[name]}:</b> {html.escape(said)}</span>")
+        return (f"<div style='font-size:13px;line-height:1.5'>{html.escape(head)}<br>"
+                f"<span style='font-family:var(--jp-code-font-family, monospace);font-size:12.5px'>"
+                f"{' '.join(items)}</span></div>")

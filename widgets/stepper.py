@@ -7,7 +7,8 @@ Every node is a box with its name, its value ("data") and its gradient
 ("grad"); an operation (+, *, tanh, ...) shows in a yellow badge on the box of
 its result, and arrows run from each input to the result.
 "forward" fills in the values; then each "next" runs one step of the backward
-pass: the orange node passes its gradient to its inputs (green), each arrow
+pass: the node with the solid vermillion frame passes its gradient to its inputs
+(dashed blue frames), each arrow
 into it shows its local derivative and the contribution it carries
 (local derivative x upstream gradient), and the inputs' grads fill in. A node
 used twice shows a partial sum until its last contribution arrives.
@@ -19,7 +20,11 @@ upstream gradient and its own local derivatives; gradients of a shared input
 add up; and the whole backward pass is nothing more than these steps in order.
 
 Every number comes from ``backprop.graph.trace``; the view only adds up the
-contributions the trace lists to show partial gradients.
+contributions the trace lists to show partial gradients. The graph in its resting
+style, with the values once the forward pass has run, is drawn in full only when the
+forward pass is done or undone; a backward step redraws only what changes (blitting): the
+grads, the highlighted boxes and arrows of the current step, and their labels. The step in words
+is HTML: a heading, a one-line readout (for screen readers) and the explanation.
 """
 import html
 
@@ -31,16 +36,25 @@ from backprop import datasets, graph
 from backprop.scalar import Value
 from backprop.validation import check_choice, describe
 
-from .app import App, figure_widget, make_figure
+from .app import App, figure_widget, make_figure, readout_line
 
 EXPRESSIONS = ("worked_example",)
 MAX_NODES = 150         # beyond this a drawn graph is no longer readable
 
-# colours: the node passing its gradient, the inputs receiving it, the rest
-CURRENT, CURRENT_FACE = "#d95f02", "#fde4cf"
-RECEIVING, RECEIVING_FACE = "#1b7a5a", "#d9f0e3"
+MAX_WIDTH = 9.0         # inches at dpi 100: 900 px, a laptop's notebook column
+# colours (Okabe-Ito vermillion and blue; the frames also differ: solid and dashed): the node
+# passing its gradient, the inputs receiving it, the rest
+CURRENT, CURRENT_FACE = "#D55E00", "#fbe1cc"
+RECEIVING, RECEIVING_FACE = "#0072B2", "#d5e7f5"
 LEAF_FACE, OP_FACE, EDGE = "#eef2f8", "#ffffff", "#9a9a9a"
 GRAD_COLOR, MUTED = "#b2182b", "#9a9a9a"
+
+ALT = ("A computation graph read from the top (inputs, weights and constants, in shaded boxes) down to "
+       "the output at the bottom. Each box shows a node's name, its value (data) and its gradient "
+       "(grad); a yellow badge on a box names its operation, and grey arrows run from each input to "
+       "the result. In a backward step the node passing its gradient has a solid vermillion frame, "
+       "its inputs a dashed blue frame, and the arrows between them are thick, labelled with the "
+       "local derivative and what it adds. The step is written out above and under the figure.")
 
 DATA_MISSING = "data \u2014"     # before the forward pass
 GRAD_MISSING = "grad \u2014"     # before the backward pass reaches the node
@@ -270,77 +284,113 @@ class BackpropStepper(App):
         nodes = self.trace["nodes"]
         self._level, self._slot = layout(nodes)
         nbands, width = int(self._level.max()) + 1, self._slot.max() + 1
-        # sizes in inches: a slot is a box plus a small gap; a band is a box plus
-        # room below it for the arrows and the labels of the current step
-        slot_in, band_in, box_w, box_h = 1.16, 0.9, 1.04, 0.5
-        fig_w = max(8.0, width * slot_in + 0.3)
-        head_in, foot_in = 0.8, 0.3
-        fig_h = nbands * band_in + head_in + foot_in - 0.3
-        self.fig = make_figure((fig_w, fig_h))
-        ax = self.ax = self.fig.add_axes((0, foot_in / fig_h, 1, 1 - (head_in + foot_in) / fig_h))
+        # sizes in inches: a slot is a box plus a small gap; a band is a box plus room
+        # below it for the arrows and the labels of the current step. Slots narrow (down to
+        # the worked example's 9 in a row) so the figure stays within MAX_WIDTH.
+        slot_in = min(1.16, (MAX_WIDTH - 0.2) / width)
+        band_in, box_w, box_h = 0.8, slot_in - min(0.12, 0.1 * slot_in), 0.46
+        fig_w = min(MAX_WIDTH, max(4.5, width * slot_in + 0.2))
+        pad_in = 0.08
+        fig_h = nbands * band_in - (band_in - box_h) + 2 * pad_in + 0.12    # + room for the badges
+        self.fig = make_figure((fig_w, fig_h), alt=ALT)
+        ax = self.ax = self.fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
-        ax_w_slots = fig_w / slot_in
-        ax.set_xlim((width - 1) / 2 - ax_w_slots / 2, (width - 1) / 2 + ax_w_slots / 2)
-        ax.set_ylim(nbands - 1 + 0.3, -0.3)      # level 0 (the inputs) at the top
+        half_w = fig_w / slot_in / 2
+        ax.set_xlim((width - 1) / 2 - half_w, (width - 1) / 2 + half_w)
+        top = (box_h / 2 + pad_in + 0.12) / band_in           # band units above level 0's centre
+        bottom = (box_h / 2 + pad_in) / band_in
+        ax.set_ylim(nbands - 1 + bottom, -top)                # level 0 (the inputs) at the top
         self._bw, self._bh = box_w / slot_in, box_h / band_in
-        fs = 7.5
-        self.heading = self.fig.text(0.01, 1 - 0.1 / fig_h, "", fontsize=10.5, weight="bold", va="top")
-        self.subheading = self.fig.text(0.01, 1 - 0.4 / fig_h, "", fontsize=9, va="top", color="#333")
-        self.fig.text(0.01, 0.08 / fig_h,
-                      "orange: the node passing its gradient back   green: its inputs, receiving it   "
-                      "orange labels: local derivative, and what it adds to the input's grad",
-                      fontsize=7.5, color="#555", va="bottom")
+        fs = 7.5 if slot_in >= 1.1 else 6.8       # the longest line, "grad -0.2016 (1/2)", fits its box
+        badge = dict(boxstyle="round,pad=0.2", facecolor="#fff7bc", edgecolor="#777", lw=0.8)
 
+        # static: every box in its resting style, its name and operation, every arrow in grey.
+        # dynamic (drawn over them, bottom to top): the current step's arrows and boxes (with
+        # their name and badge again, over the box's new face), every grad, the arrows' labels
         self.boxes, self.header_texts, self.data_texts, self.grad_texts = [], [], [], []
+        self.highlights, overlays = [], []
+        line = 0.155 / band_in              # one line of text, in band units
         for node in nodes:
             x, y = self._slot[node["id"]], self._level[node["id"]]
             leaf = not node["inputs"]
-            box = FancyBboxPatch((x - self._bw / 2, y - self._bh / 2), self._bw, self._bh,
-                                 boxstyle="round,pad=0,rounding_size=0.05", mutation_aspect=slot_in / band_in,
+            corner = (x - self._bw / 2, y - self._bh / 2)
+            style = dict(boxstyle="round,pad=0,rounding_size=0.05", mutation_aspect=slot_in / band_in)
+            box = FancyBboxPatch(corner, self._bw, self._bh, **style,
                                  facecolor=LEAF_FACE if leaf else OP_FACE, edgecolor="#444",
                                  linewidth=2.0 if node["id"] == self.trace["output"] else 1.0, zorder=2)
             ax.add_patch(box)
             self.boxes.append(box)
+            self.highlights.append(ax.add_patch(FancyBboxPatch(corner, self._bw, self._bh, **style,
+                                                               visible=False, zorder=2)))
             header = node["label"] or ("const" if leaf else "")
-            line = 0.155 / band_in              # one line of text, in band units
-            top = y - line if header else y - line / 2     # two lines are centred without a header
-            self.header_texts.append(ax.text(x, y - line, header, ha="center", va="center",
-                                             fontsize=fs + 0.5, weight="bold", zorder=3))
-            self.data_texts.append(ax.text(x, top + (line if header else 0), "", ha="center",
-                                           va="center", fontsize=fs, zorder=3))
-            self.grad_texts.append(ax.text(x, top + (2 * line if header else line), "", ha="center",
+            first = y - line if header else y - line / 2     # two lines are centred without a header
+            head = dict(ha="center", va="center", fontsize=fs + 0.5, weight="bold", zorder=3)
+            self.header_texts.append(ax.text(x, y - line, header, **head))
+            over = [ax.text(x, y - line, header, **head, visible=False)]
+            where = (x, first + (line if header else 0))
+            self.data_texts.append(ax.text(*where, "", ha="center", va="center", fontsize=fs, zorder=3))
+            over.append(ax.text(*where, "", ha="center", va="center", fontsize=fs, visible=False))
+            self.grad_texts.append(ax.text(x, first + (2 * line if header else line), "", ha="center",
                                            va="center", fontsize=fs, zorder=3))
             if not leaf:        # the operation, on the box's top-left corner, near its arrows
-                ax.text(x - self._bw / 2 + 0.1, y - self._bh / 2, _op_symbol(node["op"]), ha="center",
-                        va="center", fontsize=fs + 0.5, weight="bold", zorder=4,
-                        bbox=dict(boxstyle="round,pad=0.2", facecolor="#fff7bc", edgecolor="#777", lw=0.8))
+                where = (x - self._bw / 2 + 0.1, y - self._bh / 2)
+                op = dict(ha="center", va="center", fontsize=fs + 0.5, weight="bold", zorder=4, bbox=badge)
+                ax.text(*where, _op_symbol(node["op"]), **op)
+                over.append(ax.text(*where, _op_symbol(node["op"]), **op, visible=False))
+            overlays.append(over)
+        self._overlays = overlays       # node id -> [name, data, badge] drawn over its highlighted box
 
-        # one arrow per edge, from the bottom of the input to the top of the result;
+        # one arrow per edge, from the bottom edge of the input's box to the top edge of the
+        # result's box (no shrink: its tip touches the box, and nothing runs through a box);
         # a repeated input (a*a) gets one curved arrow per use
-        self.arrows, self.edge_texts, self._edge_of = [], [], {}
+        self.arrows, self.current_arrows, self.edge_texts, self._edge_of = [], [], [], {}
         for node in nodes:
             for k, src in enumerate(node["inputs"]):
                 copies = node["inputs"].count(src)
                 rad = 0.5 * (node["inputs"][:k].count(src) - (copies - 1) / 2)
-                start = (self._slot[src], self._level[src] + self._bh / 2)
-                end = (self._slot[node["id"]], self._level[node["id"]] - self._bh / 2)
-                arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=9, shrinkA=0,
-                                        shrinkB=1, connectionstyle=f"arc3,rad={rad}", color=EDGE,
-                                        linewidth=1.0, zorder=1)
-                ax.add_patch(arrow)
+                start, end = self.edge_ends(src, node["id"])
+                shape = dict(arrowstyle="-|>", mutation_scale=9, shrinkA=0, shrinkB=0,
+                             connectionstyle=f"arc3,rad={rad}")
+                self.arrows.append(ax.add_patch(FancyArrowPatch(start, end, **shape, color=EDGE,
+                                                                linewidth=1.0, zorder=1)))
+                self.current_arrows.append(ax.add_patch(FancyArrowPatch(start, end, **shape, color=CURRENT,
+                                                                        linewidth=2.0, visible=False)))
                 # the label sits just below the input, where its arrows have not yet met others
                 t = 0.2 / max(end[1] - start[1], 1e-9)
                 lx = start[0] + t * (end[0] - start[0]) + 1.4 * rad
-                label = ax.text(lx, start[1] + 0.21, "", ha="center", va="center", fontsize=fs - 0.5,
-                                color=CURRENT, zorder=6, visible=False,
+                label = ax.text(lx, start[1] + 0.2, "", ha="center", va="center", fontsize=fs - 0.5,
+                                color="#222", zorder=6, visible=False, linespacing=1.1,
                                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=CURRENT,
-                                          lw=0.6, alpha=0.95))
-                self._edge_of[(node["id"], k)] = len(self.arrows)
-                self.arrows.append(arrow)
+                                          lw=0.8))
+                self._edge_of[(node["id"], k)] = len(self.arrows) - 1
                 self.edge_texts.append(label)
 
+        # the values (data) change only with the forward pass: static, redrawn in full then
+        self._blit([*self.current_arrows, *self.highlights, *(t for over in overlays for t in over),
+                    *self.grad_texts, *self.edge_texts])
+        self._drawn_forward = None      # forward_done as the static picture shows it
+
+        # the words, in HTML above and under the figure (a screen reader's readout of the step)
+        self.heading = ipw.HTML()
+        self.readout = readout_line(margin="2px 0")
+        self.key = ipw.HTML(
+            "<div style='color:#444;font-size:12px;line-height:1.35'>"
+            f"<span style='color:{CURRENT}'><b>solid frame</b></span>: the node passing its gradient back; "
+            f"<span style='color:{RECEIVING}'><b>dashed frame</b></span>: its inputs, receiving it; "
+            "labels on the thick arrows: the local derivative, and what it adds to the input's grad. "
+            "Shaded boxes: inputs, weights and constants.</div>")
+
+    def edge_ends(self, src, dst):
+        """Where the arrow from node ``src`` to node ``dst`` starts and ends, in data units.
+
+        The middle of the bottom edge of src's box, and the middle of the top edge of dst's box
+        (levels grow downwards).
+        """
+        return ((self._slot[src], self._level[src] + self._bh / 2),
+                (self._slot[dst], self._level[dst] - self._bh / 2))
+
     def _render(self):
-        """Put the state into the artists and the explanation."""
+        """Put the state into the artists, the heading, the readout and the explanation."""
         nodes, n = self.trace["nodes"], len(self.steps)
         k = self.step_index
         step = self.steps[k - 1] if k >= 1 else None
@@ -354,8 +404,9 @@ class BackpropStepper(App):
         for node in nodes:
             i, leaf = node["id"], not node["inputs"]
             shown = self.forward_done or leaf
-            self.data_texts[i].set_text(f"data {_fmt(node['data'])}" if shown else DATA_MISSING)
-            self.data_texts[i].set_color("#222" if shown else MUTED)
+            for text in (self.data_texts[i], self._overlays[i][1]):
+                text.set_text(f"data {_fmt(node['data'])}" if shown else DATA_MISSING)
+                text.set_color("#222" if shown else MUTED)
             if i in masked:
                 text, color = "grad ?", CURRENT
             elif i in grads:
@@ -367,28 +418,22 @@ class BackpropStepper(App):
                 text, color = GRAD_MISSING, MUTED
             self.grad_texts[i].set_text(text)
             self.grad_texts[i].set_color(color)
-            box = self.boxes[i]
+            box = self.highlights[i]
             if step is not None and i == step["node"]:
-                box.set_edgecolor(CURRENT)
-                box.set_facecolor(CURRENT_FACE)
-                box.set_linewidth(2.5)
+                box.set(edgecolor=CURRENT, facecolor=CURRENT_FACE, linewidth=2.5, linestyle="-")
             elif i in receiving:
-                box.set_edgecolor(RECEIVING)
-                box.set_facecolor(RECEIVING_FACE)
-                box.set_linewidth(2.0)
-            else:
-                box.set_edgecolor("#444")
-                box.set_facecolor(LEAF_FACE if leaf else OP_FACE)
-                box.set_linewidth(2.0 if i == self.trace["output"] else 1.0)
+                box.set(edgecolor=RECEIVING, facecolor=RECEIVING_FACE, linewidth=2.0, linestyle="--")
+            lit = step is not None and (i == step["node"] or i in receiving)
+            for artist in (box, *self._overlays[i]):
+                artist.set_visible(lit)
 
         current_edges = {}
         if step is not None:
             for j, c in enumerate(step["contributions"]):
                 current_edges[self._edge_of[(step["node"], j)]] = c
-        for e, (arrow, label) in enumerate(zip(self.arrows, self.edge_texts)):
+        for e, (arrow, label) in enumerate(zip(self.current_arrows, self.edge_texts)):
             c = current_edges.get(e)
-            arrow.set_color(EDGE if c is None else CURRENT)
-            arrow.set_linewidth(1.0 if c is None else 2.0)
+            arrow.set_visible(c is not None)
             label.set_visible(c is not None)
             if c is None:
                 label.set_text("")
@@ -397,12 +442,37 @@ class BackpropStepper(App):
             else:
                 label.set_text("local ?\nadds ?")
 
-        self.heading.set_text(self._heading())
-        self.subheading.set_text(self._subheading())
+        self.heading.value = f"<div style='font-size:14px'><b>{html.escape(self._heading())}</b></div>"
+        self.readout.value = (f"<div style='color:#222;font-size:13px;line-height:1.35'>"
+                              f"{html.escape(self._summary())}</div>")
         self.explanation.value = self._explain()
         self.controls["back"].disabled = not self.forward_done
         self.controls["next"].disabled = self.forward_done and k == n and self.revealed
-        self.redraw()
+        full = self.forward_done != self._drawn_forward
+        self._drawn_forward = self.forward_done
+        self.redraw(full=full)
+
+    def _summary(self):
+        """The step in one line (what a screen reader says): the node, each local derivative
+        and its chain-rule product."""
+        n, k = len(self.steps), self.step_index
+        if not self.forward_done:
+            return "Before the forward pass: only the inputs and weights have values."
+        if k == 0:
+            out = self.trace["output"]
+            return (f"Forward pass done: {self._names[out]} = {_fmt(self.trace['nodes'][out]['data'])}; "
+                    f"no grads yet ({n} backward steps to go).")
+        step = self.steps[k - 1]
+        up = _fmt(step["upstream"])
+        parts = []
+        for c in step["contributions"]:
+            if self.revealed:
+                parts.append(f"to {self._names[c['input']]}: local derivative {_fmt(c['local'])}, "
+                             f"{_fmt(c['local'])} \u00d7 {up} = {_fmt(c['contribution'])}")
+            else:
+                parts.append(f"to {self._names[c['input']]}: local derivative ?, ? \u00d7 {up} = ?")
+        return (f"Step {k} of {n}: {self._names[step['node']]} passes its gradient {up}; "
+                + "; ".join(parts) + ".")
 
     def _heading(self):
         n, k = len(self.steps), self.step_index
@@ -411,18 +481,6 @@ class BackpropStepper(App):
         if k == 0:
             return f"{self.title}: forward pass done ({n} backward steps to go)"
         return f"{self.title}: backward step {k} of {n}"
-
-    def _subheading(self):
-        k = self.step_index
-        if not self.forward_done:
-            return "Inputs and weights (shaded) hold their values; click forward to compute the others."
-        if k == 0:
-            return "Every node holds its value; the grads are still unknown. Click next to go backwards."
-        step = self.steps[k - 1]
-        name = self._names[step["node"]]
-        inputs = ", ".join(self._names[c["input"]] for c in step["contributions"])
-        return (f"{name} passes its gradient {_fmt(step['upstream'])} to {inputs}"
-                + ("" if self.revealed else "   (predict the ?, then click next)"))
 
     def _explain(self):
         """The explanation panel: the current step in words, numbers from the trace."""
@@ -490,8 +548,11 @@ class BackpropStepper(App):
         c["next"].on_click(self.guard(self._on_next))
         c["reset"].on_click(self.guard(self._on_reset))
         c["hide_numbers"].observe(self.guard(self._on_hide), "value")
-        buttons = ipw.HBox([c["forward"], c["back"], c["next"], c["reset"], c["hide_numbers"]])
-        self.ui = ipw.VBox([buttons, c["explanation"], figure_widget(self.fig), self.status])
+        buttons = ipw.HBox([c["forward"], c["back"], c["next"], c["reset"], c["hide_numbers"]],
+                           layout=ipw.Layout(flex_flow="row wrap", align_items="center"))
+        # the step in words next to the buttons, then the graph (tall for the worked example)
+        self.ui = ipw.VBox([buttons, self.heading, self.readout, c["explanation"], self.status,
+                            figure_widget(self.fig), self.key])
 
     def _on_forward(self, _=None):
         self.status.value = ""
