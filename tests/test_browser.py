@@ -398,6 +398,9 @@ NO_REDRAW_EXPECTED = {
     "Playground": {"batch size", "learning rate", "optimizer"},
     "GradientFlow": {"learning rate", "steps"},
     "BackpropStepper": {"hide numbers"},
+    # the learning rate sizes the next gradient step: the text beside the figure says it, the figure
+    # (activation, plane, gradient bars) is the same until the learner presses "gradient step"
+    "NeuronExplorer": {"learning rate"},
     # before any training, a new l2 gives the same untrained network (same seed, same picture)
     "RegularizationExplorer": {"l2", "epochs per run"},
 }
