@@ -232,6 +232,11 @@ CONTROL_NAME = """e => {
 }"""
 
 
+def slider_value(handle):
+    """A slider handle's value in full (aria-valuenow is rounded: 2.5 while the value is 2.53)."""
+    return handle.get_attribute("aria-valuetext") or handle.get_attribute("aria-valuenow")
+
+
 def move(control):
     """Move one control the way a person would: arrows on a slider, a click on a button,
     the next option of a dropdown."""
@@ -239,11 +244,11 @@ def move(control):
     classes = control.get_attribute("class") or ""
     if "noUi-handle" in classes:
         control.focus()
-        before = control.get_attribute("aria-valuenow")
+        before = slider_value(control)
         for key in ("ArrowRight", "ArrowLeft"):     # left when the slider is at its right end
             for _ in range(3):
                 control.press(key)
-            if control.get_attribute("aria-valuenow") != before:
+            if slider_value(control) != before:
                 break
     elif control.evaluate("e => e.tagName") == "SELECT":
         options = control.locator("option").all()
@@ -494,6 +499,7 @@ def test_every_control_of_every_app_in_jupyterlab(server, page, console):
 # --------------------------------------------------------------------------
 
 LAPTOP = {"width": 1366, "height": 768}     # with JupyterLab's file browser open, as it opens
+DESKTOP = {"width": 1920, "height": 1080}   # the same checks on a large screen: nothing sized for one only
 
 # What of an app sticks out past the notebook's right edge (the visible notebook panel), in
 # px, as [what, how far]; and whether its output area scrolls sideways.
@@ -537,9 +543,9 @@ UNNAMED = """output => {
 FOCUS_INSIDE = "output => output.contains(document.activeElement)"
 
 
-@pytest.fixture(scope="module")
-def laptop(browser):
-    page = browser.new_page(viewport=LAPTOP)
+@pytest.fixture(scope="module", params=[LAPTOP, DESKTOP], ids=["1366x768", "1920x1080"])
+def laptop(browser, request):
+    page = browser.new_page(viewport=request.param)
     page.set_default_timeout(60_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     yield page
@@ -558,11 +564,12 @@ def tab_leaves(page, output, presses=40):
 
 
 def test_every_app_fits_a_laptop_and_every_learner(server, laptop):
-    """At 1366x768 with the file browser open (JupyterLab's default), each app shown with its
-    defaults: no figure or control past the notebook's right edge and no sideways scroll bar;
+    """At 1366x768 (and again at 1920x1080) with the file browser open (JupyterLab's default),
+    each app shown with its defaults: no figure or control past the notebook's right edge and no sideways scroll bar;
     the figure is a named image that takes no focus; every slider and button has a name; Tab
     walks out of the app (nothing traps the keyboard)."""
-    notebook = all_apps_notebook("all_apps_laptop")
+    size = "{width}x{height}".format(**laptop.viewport_size)
+    notebook = all_apps_notebook(f"all_apps_{size}")
     console = Console(laptop)
     path = notebook.relative_to(ROOT).as_posix()
     try:
@@ -586,12 +593,12 @@ def test_every_app_fits_a_laptop_and_every_learner(server, laptop):
                 found.append("Tab does not leave the app")
             if found:
                 problems[name] = found
-            screenshot(app, f"laptop-{name}")
-        print(f"\nat {LAPTOP['width']}x{LAPTOP['height']} the notebook column is {fit['column']} px wide")
+            screenshot(app, f"{size}-{name}")
+        print(f"\nat {size} the notebook column is {fit['column']} px wide")
         assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
         assert console.errors() == []
     except Exception:
-        laptop.screenshot(path=str(SCREENSHOTS / "laptop-FAILED-page.png"))
+        laptop.screenshot(path=str(SCREENSHOTS / f"{size}-FAILED-page.png"))
         raise
     finally:
         shut_down_kernels(server)

@@ -170,6 +170,27 @@ def test_play_trains_only_on_the_front_ends_ticks():
     assert play.interval == playground.TICK_MS
 
 
+def test_while_playing_the_readout_speaks_seldom_and_says_where_play_stopped():
+    """A polite live region read out 20 times a second would queue words for minutes: while
+    playing the readout changes at most every READOUT_EVERY_S, and pausing says the last epoch."""
+    app = Playground()
+    play = app.controls["play"]
+    assert app.readout.value.startswith("Epoch 0:")
+    play.playing = True
+    for tick in range(1, 5):         # four ticks within a second or so of the last words
+        play.value = tick
+    assert app.epoch == 4 and app.readout.value.startswith("Epoch 0:")
+    app._readout_at -= playground.READOUT_EVERY_S          # as if that much time had gone by
+    play.value = 5
+    assert app.readout.value.startswith("Epoch 5:")
+    play.value = 6
+    assert app.readout.value.startswith("Epoch 5:")
+    play.playing = False
+    assert app.readout.value.startswith("Epoch 6:")
+    app.controls["step"].click()     # not playing: every step speaks
+    assert app.readout.value.startswith("Epoch 7:")
+
+
 def test_reset_restores_epoch_zero_and_the_initial_weights():
     app = Playground(hidden_layers=3, units=7)
     initial = app.model.get_weights()

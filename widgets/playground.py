@@ -48,6 +48,9 @@ GRID = 100                      # pixels per side of the probability image
 EPOCHS_SHOWN = 50               # first x-limit of the loss plot; doubled when training passes it
 EXPLODE_FACTOR = 5.0            # see _exploded
 TICK_MS = 33                    # the Play widget's fastest tick: about 30 frames per second
+READOUT_EVERY_S = 2.0           # while playing, the readout in words changes at most this often: a
+                                # screen reader queues every change of a live region, and each one
+                                # costs the page a layout (frames come 20-30 times a second)
 DIVERGED = "diverged: the learning rate is too large \u2014 lower it and press Reset"
 
 ORANGE, BLUE = "#e8710a", "#1f6fb4"         # class 0, class 1 (TF Playground's colours)
@@ -121,6 +124,7 @@ class Playground(App):
         self.seed = check_int(seed, "seed", low=0)
         self._init_status()
         self.readout = readout_line()
+        self._readout_at = -math.inf        # time.monotonic() of the readout's last change
         self._build_controls(settings)
         self._build_view()
         self._new_data()
@@ -195,6 +199,7 @@ class Playground(App):
         # batch_size needs no callback: each epoch reads it
         # Ticks closer than 30 ms merge into one frame; _pace slows the ticks when frames are slow.
         c["play"].observe(self.throttled(self._on_tick, interval=0.03), "value")
+        c["play"].observe(self.guard(self._on_playing), "playing")
         c["step"].on_click(self.guard(lambda _: self._advance()))
         c["reset"].on_click(self.guard(lambda _: self.reset()))
         self.ui = ipw.VBox([self._controls_box, figure_widget(self.fig), self.readout, self.status])
@@ -411,8 +416,20 @@ class Playground(App):
         self.info["loss"].set_text(f"{loss[-1]:.4f}")
         self.info["val_loss"].set_text(f"{val[-1]:.4f}")
         self.diverged_text.set_visible(self.diverged)
-        self.readout.value = html.escape(self._describe(loss[-1], val[-1]))
+        self._say(loss[-1], val[-1])
         return self._fit_limits(len(loss) - 1, np.concatenate([loss, val]))
+
+    def _say(self, loss, val_loss, now=False):
+        """Put the state in words into the readout: at once, but every READOUT_EVERY_S while playing."""
+        playing = self.controls["play"].playing
+        if playing and not now and time.monotonic() - self._readout_at < READOUT_EVERY_S:
+            return
+        self._readout_at = time.monotonic()
+        self.readout.value = html.escape(self._describe(loss, val_loss))
+
+    def _on_playing(self, change):
+        if not change["new"]:               # paused or stopped: the readout says where it stopped
+            self._say(self.history["loss"][-1], self.history["val_loss"][-1], now=True)
 
     def _describe(self, loss, val_loss):
         """The state in words, for the readout (what a screen reader says after a change)."""
