@@ -58,7 +58,7 @@ for folder in (ROOT, ROOT / "tests"):
 import nbformat  # noqa: E402
 
 import widgets  # noqa: E402
-from lab_server import CHROMIUM, CHROMIUM_ARGS, jupyterlab, shut_down_kernels  # noqa: E402
+from lab_server import CHROMIUM, CHROMIUM_ARGS, KERNEL_READY, jupyterlab, shut_down_kernels  # noqa: E402
 
 GOAL_MEDIAN_MS = 100
 GOAL_P90_MS = 200
@@ -190,13 +190,6 @@ PROBE = r"""() => {
   });
 }"""
 
-# The notebook's kernel is connected and idle.
-KERNEL_READY = """() => {
-    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    const session = panel && panel.sessionContext && panel.sessionContext.session;
-    const kernel = session && session.kernel;
-    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-}"""
 PROMPTS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent)"
 RUN_OVER = f"""() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null
                    && {PROMPTS}.every(t => /\\[\\d+\\]/.test(t))"""

@@ -36,7 +36,7 @@ import nbformat
 import pytest
 
 import widgets
-from lab_server import CHROMIUM, CHROMIUM_ARGS, jupyterlab, shut_down_kernels
+from lab_server import CHROMIUM, CHROMIUM_ARGS, KERNEL_READY, jupyterlab, shut_down_kernels
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -140,16 +140,6 @@ OPEN_IN_PLACE = """async path => {
         widget.dispose();
     }
     await app.commands.execute('docmanager:open', {path});
-}"""
-
-
-# The lesson's kernel has started, is connected and idle. Restarting it before then (the
-# toolbar may show "idle" earlier) interrupts its start-up and can break the connection.
-KERNEL_READY = """() => {
-    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    const session = panel && panel.sessionContext && panel.sessionContext.session;
-    const kernel = session && session.kernel;
-    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
 }"""
 
 

@@ -24,6 +24,7 @@ import pytest
 from nbclient import NotebookClient
 
 from backprop_lab import edition, exercises, workspace
+from lab_server import stop
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -218,9 +219,4 @@ def test_lab_serves_the_learner_edition(tmp_path):
         text = json.dumps(notebook)
         assert "BEGIN SOLUTION" not in text and "raise NotImplementedError()" in text
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
