@@ -1,7 +1,7 @@
 """backprop.conv: convolution and pooling on (N, H, W, C) images, forward and backward.
 
 The forward passes are compared with plain loops over positions written here from the
-definitions; the backward passes with central-difference gradients; the padding with
+definitions; the backward passes with central-difference gradients (backprop.gradcheck); the padding with
 TensorFlow's rule worked out by hand for the cases where it is easy to get wrong (even
 kernels, strides that do not divide the size).
 """
@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from backprop import conv
+from backprop.gradcheck import numerical_gradient
 
 
 def rng(seed=0):
@@ -29,20 +30,6 @@ def naive_conv(x, K, b, stride, pads):
         window = xp[n, i * stride[0]:i * stride[0] + kh, j * stride[1]:j * stride[1] + kw, :]
         out[n, i, j, f] = np.sum(window * K[..., f]) + b[f]
     return out
-
-
-def numerical_grad(f, x, h=1e-6):
-    """dF/dx by central differences, F a scalar function of the array x."""
-    g = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        up = f()
-        x[idx] = old - h
-        down = f()
-        x[idx] = old
-        g[idx] = (up - down) / (2 * h)
-    return g
 
 
 # TensorFlow's "same": out = ceil(size / stride), total padding (out - 1) stride + k - size,
@@ -102,13 +89,12 @@ def test_conv_backward_matches_numerical_gradients(x_shape, k, strides, padding)
     out, cache = conv.conv2d_forward(x, K, b, strides, padding)
     weights = r.standard_normal(out.shape)               # L = sum(weights * out): dL/dout = weights
 
-    def loss():
-        return float(np.sum(weights * conv.conv2d_forward(x, K, b, strides, padding)[0]))
+    def forward():
+        return conv.conv2d_forward(x, K, b, strides, padding)[0]
 
     dx, dK, db = conv.conv2d_backward(weights, cache)
-    np.testing.assert_allclose(dx, numerical_grad(loss, x), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(dK, numerical_grad(loss, K), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(db, numerical_grad(loss, b), rtol=1e-6, atol=1e-8)
+    for got, wrt in ((dx, x), (dK, K), (db, b)):
+        np.testing.assert_allclose(got, numerical_gradient(forward, wrt, dout=weights), rtol=1e-6, atol=1e-8)
     assert conv.conv2d_backward(weights, cache, need_dx=False)[0] is None
 
 
@@ -155,7 +141,7 @@ def test_pooling_forward_matches_loops_and_backward_matches_numerical_gradients(
         np.testing.assert_allclose(out, naive_pool(x, size, stride, reduce), rtol=1e-12)
         weights = r.standard_normal(out.shape)
         dx = backward(weights, cache)
-        expected = numerical_grad(lambda: float(np.sum(weights * forward(x, size, strides)[0])), x)
+        expected = numerical_gradient(lambda: forward(x, size, strides)[0], x, dout=weights)
         np.testing.assert_allclose(dx, expected, rtol=1e-6, atol=1e-8)
 
 
