@@ -79,10 +79,14 @@ def check_window(x_shape, size, strides, padding, what="kernel"):
     return (output_size(H, size[0], strides[0], padding), output_size(W, size[1], strides[1], padding))
 
 
+def paddings(hw, size, strides, padding):
+    """((top, bottom), (left, right)) around images of (H, W) for a window of ``size``."""
+    return tuple(padding_amounts(n, k, s, padding) for n, k, s in zip(hw, size, strides))
+
+
 def pad(x, size, strides, padding, value=0.0):
     """x (N, H, W, C) with the rows and columns of ``value`` that ``padding`` asks for around H, W."""
-    (top, bottom), (left, right) = (padding_amounts(n, k, s, padding)
-                                    for n, k, s in zip(x.shape[1:3], size, strides))
+    (top, bottom), (left, right) = paddings(x.shape[1:3], size, strides, padding)
     if top == bottom == left == right == 0:
         return x
     return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
@@ -118,8 +122,7 @@ def conv2d_forward(x, kernel, bias=None, strides=1, padding="valid"):
     out = cols @ kernel.reshape(-1, kernel.shape[3])                 # one Dense layer per position
     if bias is not None:
         out += bias
-    cache = {"cols": cols, "kernel": kernel, "x_shape": x.shape, "pad_shape": x_pad.shape,
-             "strides": strides, "padding": padding, "out_hw": out_hw}
+    cache = {"cols": cols, "kernel": kernel, **geometry(x, x_pad, strides, padding, out_hw)}
     return out.reshape(x.shape[0], *out_hw, kernel.shape[3]), cache
 
 
@@ -136,6 +139,12 @@ def conv2d_backward(dout, cache, need_dx=True):
     return scatter_windows(dcols, cache), dkernel, dbias
 
 
+def geometry(x, x_pad, strides, padding, out_hw):
+    """What every backward pass needs to put window gradients back on the input's pixels."""
+    return {"x_shape": x.shape, "pad_shape": x_pad.shape, "strides": strides, "padding": padding,
+            "out_hw": out_hw}
+
+
 def scatter_windows(dwin, cache):
     """Window gradients (N, OH, OW, kh, kw, C) added back onto the input's pixels -> (N, H, W, C).
 
@@ -150,8 +159,7 @@ def scatter_windows(dwin, cache):
         for c in range(kw):
             dx_pad[:, a:a + sh * OH:sh, c:c + sw * OW:sw, :] += dwin[:, :, :, a, c, :]
     _, H, W, _ = cache["x_shape"]
-    (top, _), (left, _) = (padding_amounts(n, k, s, cache["padding"])
-                           for n, k, s in zip((H, W), (kh, kw), cache["strides"]))
+    (top, _), (left, _) = paddings((H, W), (kh, kw), cache["strides"], cache["padding"])
     return dx_pad[:, top:top + H, left:left + W, :]                 # the padding's share is dropped
 
 
@@ -177,8 +185,7 @@ def max_pool_forward(x, pool_size=2, strides=None, padding="valid"):
     # argmax routes it (on ties, one input gets the whole gradient, the others none)
     winner = win.argmax(axis=3)                                       # (N, OH, OW, C)
     out = np.take_along_axis(win, winner[:, :, :, None, :], axis=3)[:, :, :, 0, :]
-    cache = {"winner": winner, "x_shape": x.shape, "pad_shape": x_pad.shape, "pool_size": size,
-             "strides": strides, "padding": padding, "out_hw": out_hw}
+    cache = {"winner": winner, "pool_size": size, **geometry(x, x_pad, strides, padding, out_hw)}
     return out, cache
 
 
@@ -198,8 +205,7 @@ def average_pool_forward(x, pool_size=2, strides=None, padding="valid"):
     covered = windows(pad(np.ones((1, *x.shape[1:3], 1), x.dtype), size, strides, padding),
                       size, strides, out_hw).sum(axis=(3, 4))          # (1, OH, OW, 1): real pixels
     out = windows(x_pad, size, strides, out_hw).sum(axis=(3, 4)) / covered
-    cache = {"covered": covered, "x_shape": x.shape, "pad_shape": x_pad.shape, "pool_size": size,
-             "strides": strides, "padding": padding, "out_hw": out_hw}
+    cache = {"covered": covered, "pool_size": size, **geometry(x, x_pad, strides, padding, out_hw)}
     return out, cache
 
 

@@ -67,12 +67,15 @@ CONV_CASES = [  # x shape, kernel (kh, kw, F), strides, padding
 ]
 
 
+def conv_case(r, x_shape, k):
+    """Random images x, kernel K (kh, kw, C, F) and bias b (F,) for a case of CONV_CASES."""
+    return (r.standard_normal(x_shape), r.standard_normal((k[0], k[1], x_shape[3], k[2])),
+            r.standard_normal(k[2]))
+
+
 @pytest.mark.parametrize("x_shape, k, strides, padding", CONV_CASES)
 def test_conv_forward_matches_a_loop_over_positions(x_shape, k, strides, padding):
-    r = rng(1)
-    x = r.standard_normal(x_shape)
-    K = r.standard_normal((k[0], k[1], x_shape[3], k[2]))
-    b = r.standard_normal(k[2])
+    x, K, b = conv_case(rng(1), x_shape, k)
     out, _ = conv.conv2d_forward(x, K, b, strides, padding)
     pads = [conv.padding_amounts(n, kk, s, padding) for n, kk, s in zip(x_shape[1:3], k[:2], strides)]
     expected = naive_conv(x, K, b, strides, pads)
@@ -83,9 +86,7 @@ def test_conv_forward_matches_a_loop_over_positions(x_shape, k, strides, padding
 @pytest.mark.parametrize("x_shape, k, strides, padding", CONV_CASES)
 def test_conv_backward_matches_numerical_gradients(x_shape, k, strides, padding):
     r = rng(2)
-    x = r.standard_normal(x_shape)
-    K = r.standard_normal((k[0], k[1], x_shape[3], k[2]))
-    b = r.standard_normal(k[2])
+    x, K, b = conv_case(r, x_shape, k)
     out, cache = conv.conv2d_forward(x, K, b, strides, padding)
     weights = r.standard_normal(out.shape)               # L = sum(weights * out): dL/dout = weights
 

@@ -416,20 +416,20 @@ class Playground(App):
         self.info["loss"].set_text(f"{loss[-1]:.4f}")
         self.info["val_loss"].set_text(f"{val[-1]:.4f}")
         self.diverged_text.set_visible(self.diverged)
-        self._say(loss[-1], val[-1])
+        self._say()
         return self._fit_limits(len(loss) - 1, np.concatenate([loss, val]))
 
-    def _say(self, loss, val_loss, now=False):
+    def _say(self, now=False):
         """Put the state in words into the readout: at once, but every READOUT_EVERY_S while playing."""
         playing = self.controls["play"].playing
         if playing and not now and time.monotonic() - self._readout_at < READOUT_EVERY_S:
             return
         self._readout_at = time.monotonic()
-        self.readout.value = html.escape(self._describe(loss, val_loss))
+        self.readout.value = html.escape(self._describe(self.history["loss"][-1], self.history["val_loss"][-1]))
 
     def _on_playing(self, change):
         if not change["new"]:               # paused or stopped: the readout says where it stopped
-            self._say(self.history["loss"][-1], self.history["val_loss"][-1], now=True)
+            self._say(now=True)
 
     def _describe(self, loss, val_loss):
         """The state in words, for the readout (what a screen reader says after a change)."""
