@@ -353,10 +353,10 @@ class ConvExplorer(App):
         c["padding"] = ipw.ToggleButtons(options=PADDINGS, value=init["padding"], description="padding",
                                          tooltips=["no padding: a 6x6 feature map",
                                                    "zeros around the digit: an 8x8 feature map"],
-                                         style={"button_width": "62px", "description_width": "80px"})
+                                         style={"button_width": "66px", "description_width": "80px"})
         c["preset"] = ipw.ToggleButtons(options=PRESET_NAMES, value=init["preset"], description="preset",
                                         tooltips=[PRESET_WORDS.get(n, "learned from the digits") for n in PRESET_NAMES],
-                                        style={"button_width": "66px", "description_width": "50px"})
+                                        style={"button_width": "84px", "description_width": "50px"})
         for name in KERNEL_NAMES:
             c[name] = ipw.BoundedFloatText(value=init[name], min=KERNEL_RANGE[0], max=KERNEL_RANGE[1], step=0.1,
                                            description=f"K[{name[1]},{name[2]}]",
@@ -365,7 +365,7 @@ class ConvExplorer(App):
                                           value=init["gradient"], description="dL/dout = 1 at",
                                           tooltips=["dL/dout = 1 at the chosen pixel, 0 elsewhere",
                                                     "dL/dout = 1 at every pixel of the feature map"],
-                                          style={"button_width": "76px", "description_width": "92px"})
+                                          style={"button_width": "100px", "description_width": "92px"})
         c["reset"] = ipw.Button(description="reset", icon="undo",
                                 tooltip="back to the values the app was opened with", layout=ipw.Layout(width="90px"))
 
