@@ -140,7 +140,7 @@ def test_with_padding_same_a_corner_window_hangs_over_zeros(app, digits):
     np.testing.assert_array_equal(app.result["window"], want)
     assert app.result["origin"] == (-1, 6)
     assert app.window_frame.get_xy() == pytest.approx((5.5, -1.5))
-    assert "zeros where it hangs over the padding" in text_of(app.forward_html)
+    assert "(beyond x: zeros)" in text_of(app.forward_html)
 
 
 def test_a_click_on_the_feature_map_chooses_that_pixel(app):

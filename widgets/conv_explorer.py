@@ -526,35 +526,41 @@ def _check_kernel(kernel):
 
 
 def _forward_text(s, r):
+    """The chosen pixel's sum, written out (lines of at most about 60 characters: the forward and
+    backward blocks sit side by side in a 1000 px column)."""
     top, left = r["origin"]
-    over = " (zeros where it hangs over the padding)" if min(top, left) < 0 or max(top, left) + K > SIDE else ""
+    over = " (beyond x: zeros)" if min(top, left) < 0 or max(top, left) + K > SIDE else ""
     lines = [f"window: x rows {top}..{top + K - 1}, columns {left}..{left + K - 1}{over}",
-             f"{'window':<21}{'× K':<24}= products"]
+             f"{'window':<18}{'× K':<21}= products"]
     for a in range(K):
-        lines.append(f"{_row(r['window'][a]):<21}{_row(r['kernel'][a]):<24}{_row(r['products'][a])}")
+        lines.append(f"{_row(r['window'][a], 5):<18}{_row(r['kernel'][a]):<21}{_row(r['products'][a])}")
     lines.append(f"out[{s['row']}, {s['column']}] = sum of 9 products = {r['value']:.3f}")
     return "\n".join(lines)
 
 
 def _backward_text(s, r):
+    """Where dL/dout sends gradient, with dL/dK (3x3) and dL/dx (8x8) in numbers."""
     if s["gradient"] == "pixel":
         top, left = r["origin"]
         lines = [f"dL/dout = 1 at out[{s['row']}, {s['column']}], 0 at the other pixels",
-                 "dL/dK[a, c] = x[i+a, j+c]: the window (each weight's input)"]
-        lines += [_row(v) for v in r["dkernel"]]
-        lines.append(f"dL/dx = K laid on the window, rows {top}..{top + K - 1}, columns {left}..{left + K - 1} "
-                     "(the rest 0):")
-        lines.append("  a full convolution of dL/dout with the flipped kernel; one pixel lays K down as it is")
+                 f"dL/dK[a, c] = x[{s['row']}+a, {s['column']}+c]: the window",
+                 *[_row(v) for v in r["dkernel"]],
+                 f"dL/dx = K laid on the window (rows {top}..{top + K - 1}, columns",
+                 f"{left}..{left + K - 1}), 0 elsewhere. In general dL/dx is dL/dout",
+                 "convolved, 'full', with the flipped kernel; for one",
+                 "pixel that lays K down as it is:"]
     else:
         n = r["positions"]
         lines = [f"dL/dout = 1 at all {n} pixels",
-                 f"dL/dK[a, c] = sum over the {n} positions (i, j) of x[i+a, j+c]:"]
-        lines += [_row(v) for v in r["dkernel"]]
-        lines += ["The kernel's gradient is the sum over all positions: K is used at every one, and a",
-                  "shared weight's gradient is the sum of its uses' contributions (as a Value used twice).",
-                  f"dL/dx[p, q] = the sum of the weights that touched x[p, q] (sum of K = {r['kernel'].sum():.3f} "
-                  "where all nine did):"]
-    lines += [_row(v, width=6) for v in r["dx"]]
+                 f"dL/dK[a, c] = sum over the {n} positions of x[i+a, j+c]:",
+                 *[_row(v) for v in r["dkernel"]],
+                 "The kernel's gradient is the sum over all positions:",
+                 "K is used at every one, and a shared weight's gradient",
+                 "is the sum of its uses' contributions, the same rule",
+                 "as a Value used twice.",
+                 "dL/dx[p, q] = sum of the weights that touched x[p, q]",
+                 f"(sum of K = {r['kernel'].sum():.3f} where all nine did):"]
+    lines += [_row(v) for v in r["dx"]]
     return "\n".join(lines)
 
 
@@ -565,7 +571,9 @@ def _limit(values):
 
 
 def _row(values, width=6):
-    return " ".join(f"{v:{width}.2f}" for v in values)
+    """Numbers with 2 decimals, right-aligned in ``width``; + 0.0 turns a -0.0 (0 times a negative
+    weight) into 0.00."""
+    return " ".join(f"{v + 0.0:{width}.2f}" for v in values)
 
 
 def _line(text, color="#222", size="13px"):
@@ -576,5 +584,5 @@ def _line(text, color="#222", size="13px"):
 def _block(title, text):
     """A heading and a computation in monospace, each line kept whole (escaped)."""
     return (f"<div style='font-size:13px'><b>{html.escape(title)}</b>"
-            "<div style='font-family:var(--jp-code-font-family, monospace);font-size:12.5px;"
+            "<div style='font-family:var(--jp-code-font-family, monospace);font-size:12px;"
             f"white-space:pre;line-height:1.35'>{html.escape(text)}</div></div>")
