@@ -14,7 +14,7 @@ import pytest
 
 from backprop import datasets
 from test_widget_canvas import composed, connect_front_end, record_frames
-from widgets.conv_explorer import KERNEL_NAMES, ConvExplorer, learn_kernel, learned
+from widgets.conv_explorer import KERNEL_NAMES, ConvExplorer, explain, learn_kernel, learned
 
 EDGE = [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]
 SHARPEN = [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]
@@ -302,6 +302,20 @@ def test_a_kernel_array_opens_the_app_with_it():
 def test_bad_arguments_name_the_argument(kwargs, error, name):
     with pytest.raises(error, match=name):
         ConvExplorer(**kwargs)
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: explain(np.zeros((8, 8)), np.zeros((3, 3)), gradient="some"), ValueError, "gradient"),
+    (lambda: explain(np.zeros((8, 8)), np.zeros((2, 2))), ValueError, "kernel"),
+    (lambda: explain(np.zeros(64), np.zeros((3, 3))), ValueError, "x"),
+    (lambda: explain(np.zeros((8, 8)), np.zeros((3, 3)), row=6), ValueError, "row"),
+    (lambda: learn_kernel(digits=(7, 7)), ValueError, "digits"),
+    (lambda: learn_kernel(digits=(1, 10)), ValueError, "digits"),
+    (lambda: learn_kernel(learning_rate=0), ValueError, "learning_rate"),
+])
+def test_the_functions_behind_the_app_name_a_bad_argument(call, error, name):
+    with pytest.raises(error, match=name):
+        call()
 
 
 @pytest.mark.parametrize("move", ["gradient", "preset", "box", "click", "padding"])

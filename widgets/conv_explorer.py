@@ -42,7 +42,7 @@ from backprop.conv import (average_pool_backward, average_pool_forward, conv2d_b
                            output_size, paddings)
 from backprop.layers import Dense
 from backprop.optimizers import SGD
-from backprop.validation import check_array, check_choice, check_int, check_seed, describe
+from backprop.validation import check_array, check_choice, check_int, check_number, check_seed, describe
 
 from .app import App, figure_widget, make_figure, readout_line
 
@@ -105,11 +105,16 @@ def explain(x, kernel, padding="valid", row=0, column=0, gradient="pixel"):
       dout (OH, OW) the dL/dout set by hand; dx (H, W) and dkernel (3, 3) from conv2d_backward;
       positions: how many output pixels dL/dout is 1 at.
     """
+    x, kernel = check_array(x, "x", ndim=2), check_array(kernel, "kernel", ndim=2)
+    if kernel.shape != (K, K):
+        raise ValueError(f"kernel must have shape (3, 3), got {kernel.shape}")
+    gradient = check_choice(gradient, "gradient", GRADIENTS)
+    row, column = check_int(row, "row", low=0), check_int(column, "column", low=0)
     x4, k4 = x[None, :, :, None], kernel[:, :, None, None]          # (1, H, W, 1), (3, 3, 1, 1)
     out4, cache = conv2d_forward(x4, k4, padding=padding)
     out = out4[0, :, :, 0]                                         # (OH, OW)
     OH, OW = out.shape
-    if not (0 <= row < OH and 0 <= column < OW):
+    if row >= OH or column >= OW:
         raise ValueError(f"(row, column) must be a pixel of the {OH}x{OW} feature map, got ({row}, {column})")
     # the window is the im2col row conv2d_forward multiplied by the kernel at this pixel
     window = cache["cols"][row * OW + column].reshape(K, K)
@@ -156,6 +161,11 @@ def learn_kernel(digits=LEARNED_DIGITS, steps=LEARN_STEPS, learning_rate=LEARN_R
     boxes show it), w and b (the logistic regression), losses (steps,), train_accuracy and
     test_accuracy (the rounded kernel with w, b, on the two digits of each split).
     """
+    if (not isinstance(digits, (tuple, list)) or len(digits) != 2
+            or len({check_int(d, "digits", low=0, high=9) for d in digits}) != 2):
+        raise ValueError(f"digits must be two different digits 0..9, got {describe(digits)}")
+    steps = check_int(steps, "steps", low=1)
+    learning_rate = check_number(learning_rate, "learning_rate", low=0, low_open=True)
     (X_train, y_train), (X_test, y_test) = datasets.load_digits(test_fraction=0.25, seed=0)
     x, y = _two_digits(X_train, y_train, digits)
     rng = check_seed(seed, "seed")
