@@ -282,6 +282,10 @@ def test_a_kernel_array_opens_the_app_with_it():
     app = ConvExplorer(kernel=[[0, 0, 0], [0, 1, 0], [0, 0, 0]])
     assert app.controls["preset"].value is None
     np.testing.assert_array_equal(app.result["out"], datasets.load_digits()[0][0].reshape(8, 8)[1:7, 1:7])
+    app.controls["preset"].value = "blur"
+    app.controls["reset"].click()                  # back to the learner's own kernel, no preset pressed
+    assert app.controls["preset"].value is None
+    np.testing.assert_array_equal(boxes(app), [[0, 0, 0], [0, 1, 0], [0, 0, 0]])
     app.close()
 
 
