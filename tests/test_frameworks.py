@@ -30,6 +30,10 @@ if keras.backend.backend() != "torch":    # keras imported earlier in this proce
                 allow_module_level=True)
 
 TOL = dict(rtol=1e-10, atol=1e-12)        # float64 everywhere: only summation order differs
+# Keras 3.15 on torch computes ops.matmul, so Dense, in float32 even for float64 inputs
+# (its dtype rules map float64 to float32 on every backend but TensorFlow: keras-team/keras
+# issue 23704). Its conv and pooling layers call torch directly and stay float64.
+KERAS_DENSE_TOL = dict(rtol=1e-5, atol=1e-6)
 
 
 @pytest.fixture(autouse=True)
@@ -160,25 +164,33 @@ POOL_CASES = [  # x shape, pool_size, strides (None: the pool size), padding
 POOL_IDS = [f"{'x'.join(map(str, x[1:3]))}-p{p}-s{s}-{pad}" for x, p, s, pad in POOL_CASES]
 
 
-def torch_max_pool(x, size, strides, padding, g):
-    """Torch's max pool and its autograd dx; 'same' pads with -inf, so padding never wins."""
-    xt = nchw(x)
-    out = F.max_pool2d(torch_pad(xt, size, strides, padding, value=-np.inf), size, strides)
-    (out * torch.from_numpy(np.ascontiguousarray(g.transpose(0, 3, 1, 2)))).sum().backward()
-    return nhwc(out), nhwc(xt.grad)
+def max_pool_nchw(t, size, strides, padding):
+    """Torch's max pool of t (N, C, H, W); 'same' pads with -inf, so padding never wins."""
+    return F.max_pool2d(torch_pad(t, size, strides, padding, value=-np.inf), size, strides)
 
 
-def torch_average_pool(x, size, strides, padding, g):
-    """Torch's mean over the real pixels of each window, the way TensorFlow defines 'same'
-    average pooling: the sum over the zero-padded window / the number of real pixels in it
-    (torch's own count_include_pad=False takes symmetric padding only)."""
-    xt = nchw(x)
-    ones = torch.ones((1, 1, *x.shape[1:3]), dtype=xt.dtype)
-    sums, counts = (F.avg_pool2d(torch_pad(t, size, strides, padding), size, strides, divisor_override=1)
-                    for t in (xt, ones))
-    out = sums / counts
-    (out * torch.from_numpy(np.ascontiguousarray(g.transpose(0, 3, 1, 2)))).sum().backward()
-    return nhwc(out), nhwc(xt.grad)
+def average_pool_nchw(t, size, strides, padding):
+    """Torch's mean over the real pixels of each window of t (N, C, H, W), the way TensorFlow
+    defines 'same' average pooling: the sum over the zero-padded window / the number of real
+    pixels in it (torch's own count_include_pad=False takes symmetric padding only)."""
+    ones = torch.ones((1, 1, *t.shape[2:]), dtype=t.dtype)
+    sums, counts = (F.avg_pool2d(torch_pad(u, size, strides, padding), size, strides, divisor_override=1)
+                    for u in (t, ones))
+    return sums / counts
+
+
+def torch_pool(pool_nchw):
+    """A reference (x, size, strides, padding, g) -> (out, dx) in the engine's layout, with dx
+    from torch autograd for L = sum(g * out)."""
+    def reference(x, size, strides, padding, g):
+        xt = nchw(x)
+        out = pool_nchw(xt, size, strides, padding)
+        (out * torch.from_numpy(np.ascontiguousarray(g.transpose(0, 3, 1, 2)))).sum().backward()
+        return nhwc(out), nhwc(xt.grad)
+    return reference
+
+
+torch_max_pool, torch_average_pool = torch_pool(max_pool_nchw), torch_pool(average_pool_nchw)
 
 
 POOLS = {  # name: (engine forward, engine backward, torch reference, Keras layer)
@@ -253,3 +265,109 @@ def test_a_tie_in_max_pooling_sends_the_whole_gradient_to_the_first_maximum(x, f
     _, cache = conv.max_pool_forward(x, 2)
     np.testing.assert_array_equal(conv.max_pool_backward(np.full((1, 1, 1, 1), 5.0), cache)[0, :, :, 0],
                                   expected)
+
+
+# ---- whole models: backprop.layers' Conv2D, pooling and Flatten in a Sequential ------------
+from backprop import layers as engine_layers  # noqa: E402
+from backprop.model import Sequential  # noqa: E402
+
+CONV_LAYERS = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten")
+needs_layers = pytest.mark.skipif(not all(hasattr(engine_layers, name) for name in CONV_LAYERS),
+                                  reason="backprop.layers has no Conv2D, pooling and Flatten layers yet")
+
+INPUT = (9, 12, 2)        # (H, W, C)
+CNN = [  # (layer, Keras's arguments): both libraries take the same ones
+    ("Conv2D", dict(filters=3, kernel_size=3, padding="same", activation="relu")),          # 9x12x3
+    ("MaxPooling2D", dict(pool_size=2, padding="same")),                                    # 5x6x3, rows (0, 1)
+    ("Conv2D", dict(filters=4, kernel_size=2, strides=2, padding="same", activation="tanh")),  # 3x3x4, rows (0, 1)
+    ("AveragePooling2D", dict(pool_size=2, strides=1)),                                     # 2x2x4
+    ("Flatten", {}),                                                                        # 16
+    ("Dense", dict(units=5, activation="softmax")),
+]
+
+
+def engine_cnn(spec=CNN, dtype="float64", seed=0):
+    made = [getattr(engine_layers, kind)(**kwargs) for kind, kwargs in spec]
+    made[0] = getattr(engine_layers, spec[0][0])(**spec[0][1], input_shape=INPUT)
+    return Sequential(made, seed=seed, dtype=dtype)
+
+
+def keras_cnn(spec=CNN):
+    return keras.Sequential([keras.Input(INPUT)] + [getattr(keras.layers, kind)(**kwargs) for kind, kwargs in spec])
+
+
+def cnn_data(seed, n=4):
+    r = rng(seed)
+    return r.standard_normal((n, *INPUT)), r.integers(0, 5, size=n)
+
+
+@needs_layers
+def test_a_keras_model_with_the_engines_weights_gives_the_same_outputs_and_counts():
+    model, reference = engine_cnn(), keras_cnn()
+    weights = model.get_weights()                       # [kernel, bias] per layer with weights, as Keras
+    assert [w.shape for w in weights] == [tuple(w.shape) for w in reference.get_weights()]
+    reference.set_weights(weights)
+    x, _ = cnn_data(9)
+    np.testing.assert_allclose(model.predict(x), np.asarray(reference(x).detach()), **KERAS_DENSE_TOL)
+    assert model.count_params() == reference.count_params() == 3 * 3 * 2 * 3 + 3 + 2 * 2 * 3 * 4 + 4 + 16 * 5 + 5
+
+
+@needs_layers
+def test_conv2d_without_bias_has_only_a_kernel_as_in_keras():
+    spec = [("Conv2D", dict(filters=2, kernel_size=3, use_bias=False)), ("Flatten", {})]
+    model, reference = engine_cnn(spec), keras_cnn(spec)
+    assert [w.shape for w in model.get_weights()] == [tuple(w.shape) for w in reference.get_weights()] == [(3, 3, 2, 2)]
+    reference.set_weights(model.get_weights())
+    x, _ = cnn_data(10)
+    np.testing.assert_allclose(model.predict(x), np.asarray(reference(x).detach()), **TOL)
+
+
+def test_flatten_is_channels_last_like_keras():
+    """Keras's Flatten reads (N, H, W, C) row by row, channels fastest: worked by hand, pixel
+    (h, w) channel c of a 2x2x3 image lands at 3 (2 h + w) + c."""
+    x = np.arange(12.0).reshape(1, 2, 2, 3)
+    assert np.asarray(keras.layers.Flatten()(x)).tolist() == [list(range(12))]
+    if hasattr(engine_layers, "Flatten"):
+        assert engine_layers.Flatten().forward(x).tolist() == [list(range(12))]
+
+
+ACTIVATIONS = {"relu": torch.relu, "tanh": torch.tanh, None: lambda t: t}
+
+
+def torch_cnn_loss(spec, weights, x, y):
+    """The CNN replayed in torch from the engine's weights (kept in Keras's layouts, so their
+    .grad is too): sparse categorical cross-entropy of the softmax output, mean over the batch."""
+    h, params = nchw(x), iter(weights)
+    for kind, kw in spec:
+        if kind == "Conv2D":
+            K, b = next(params), next(params)
+            size, strides = pair(kw["kernel_size"]), pair(kw.get("strides", 1))
+            h = F.conv2d(torch_pad(h, size, strides, kw.get("padding", "valid")), K.permute(3, 2, 0, 1), b,
+                         stride=strides)
+            h = ACTIVATIONS[kw.get("activation")](h)
+        elif kind in ("MaxPooling2D", "AveragePooling2D"):
+            size = pair(kw["pool_size"])
+            pool = max_pool_nchw if kind == "MaxPooling2D" else average_pool_nchw
+            h = pool(h, size, pair(kw.get("strides") or size), kw.get("padding", "valid"))
+        elif kind == "Flatten":
+            h = h.permute(0, 2, 3, 1).reshape(h.shape[0], -1)    # channels-last order, as Keras flattens
+        else:                                                      # Dense softmax: the loss takes the logits
+            W, b = next(params), next(params)
+            h = h @ W + b
+    return F.cross_entropy(h, torch.from_numpy(y))
+
+
+@needs_layers
+def test_the_engines_gradients_of_a_whole_cnn_equal_torch_autograds():
+    model = engine_cnn()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    x, y = cnn_data(11, n=6)
+    loss = model.compute_gradients(x, y)
+    weights = [torch.from_numpy(np.array(w)).requires_grad_() for w in model.get_weights()]
+    t_loss = torch_cnn_loss(CNN, weights, x, y)
+    t_loss.backward()
+    assert loss == pytest.approx(t_loss.item(), rel=1e-12)
+    grads = [g for layer in model.layers for key, g in layer.grads.items()]   # 'W' then 'b' per layer
+    assert len(grads) == len(weights)
+    for mine, theirs in zip(grads, weights):
+        np.testing.assert_allclose(mine, theirs.grad.numpy(), **TOL)
