@@ -21,7 +21,9 @@ window that held it sent (a "full" convolution of g with the flipped kernel):
     dx_pad[n, i s + a, j s + c, ch] += sum_f K[a, c, ch, f] g[n, i, j, f]
 
 The code computes these with the windows laid out as rows (im2col): a convolution is then one
-Dense layer applied at every position, and the three gradients are the Dense formulas.
+Dense layer applied at every position, and dK, db are the Dense formulas. dx is the Dense
+formula dz K^T too, taken one window offset (a, c) at a time, so that each product lands
+straight on the pixels it belongs to (the last equation, for all n, i, j at once).
 """
 import numpy as np
 
@@ -137,8 +139,14 @@ def conv2d_backward(dout, cache, need_dx=True):
     dbias = np.ones(g.shape[0], g.dtype) @ g
     if not need_dx:
         return None, dkernel, dbias
-    dcols = (g @ kernel.reshape(-1, F).T).reshape(*dout.shape[:3], kh, kw, C)   # dx = dz W^T, per window
-    return scatter_windows(dcols, cache), dkernel, dbias
+    # dx = dz W^T, split by window offset: dx_pad[n, i s + a, j s + c, :] += g[n, i, j, :] K[a, c]^T.
+    # Windows overlap when the stride is smaller than the window, so a pixel sums what every
+    # window that held it sends. (One product for all offsets, then a scatter of its
+    # (N, OH, OW, kh, kw, C) result, took twice as long: that scatter reads with large strides.)
+    dx_pad = np.zeros(cache["pad_shape"], dtype=g.dtype)
+    for a, c, index in offsets((kh, kw), cache["strides"], cache["out_hw"]):
+        dx_pad[index] += (g @ kernel[a, c].T).reshape(*dout.shape[:3], C)
+    return crop(dx_pad, (kh, kw), cache), dkernel, dbias
 
 
 def geometry(x, x_pad, strides, padding, out_hw):
@@ -154,20 +162,6 @@ def offsets(size, strides, out_hw):
     (sh, sw), (OH, OW) = strides, out_hw
     return [(a, c, (slice(None), slice(a, a + sh * (OH - 1) + 1, sh), slice(c, c + sw * (OW - 1) + 1, sw)))
             for a in range(size[0]) for c in range(size[1])]
-
-
-def scatter_windows(dwin, cache):
-    """Window gradients (N, OH, OW, kh, kw, C) added back onto the input's pixels -> (N, H, W, C).
-
-    Windows overlap when the stride is smaller than the window, so a pixel sums what every
-    window that held it sends; one strided slice per offset (a, c) in the window does that
-    for all positions at once (a loop over positions would be OH OW times slower).
-    """
-    kh, kw = dwin.shape[3:5]
-    dx_pad = np.zeros(cache["pad_shape"], dtype=dwin.dtype)
-    for a, c, index in offsets((kh, kw), cache["strides"], cache["out_hw"]):
-        dx_pad[index] += dwin[:, :, :, a, c, :]
-    return crop(dx_pad, (kh, kw), cache)
 
 
 def crop(dx_pad, size, cache):
@@ -223,7 +217,8 @@ def max_pool_backward(dout, cache):
 
 def average_pool_forward(x, pool_size=2, strides=None, padding="valid"):
     """x (N, H, W, C) -> (out (N, OH, OW, C), cache): the mean of each window, per channel.
-    With padding="same" a window averages only the real pixels it covers (as Keras)."""
+    With padding="same" a window averages only the real pixels it covers (as TensorFlow; Keras 3.15
+    on torch also averages copies of the edge pixels when the split is uneven)."""
     x, size, strides, padding, out_hw = pool_settings(x, pool_size, strides, padding)
     x_pad = pad(x, size, strides, padding)
     covered = windows(pad(np.ones((1, *x.shape[1:3], 1), x.dtype), size, strides, padding),
@@ -235,8 +230,9 @@ def average_pool_forward(x, pool_size=2, strides=None, padding="valid"):
 
 def average_pool_backward(dout, cache):
     """dout (N, OH, OW, C) -> dx (N, H, W, C): each window's gradient shared equally by its pixels."""
-    kh, kw = cache["pool_size"]
-    share = (dout / cache["covered"])[:, :, :, None, None, :]
-    dwin = np.broadcast_to(share, (*dout.shape[:3], kh, kw, dout.shape[3]))
-    return scatter_windows(dwin, cache)
+    share = dout / cache["covered"]                                   # what each pixel of a window gets
+    dx_pad = np.zeros(cache["pad_shape"], dtype=dout.dtype)
+    for _, _, index in offsets(cache["pool_size"], cache["strides"], cache["out_hw"]):
+        dx_pad[index] += share                                        # overlapping windows add up
+    return crop(dx_pad, cache["pool_size"], cache)
 
