@@ -315,10 +315,9 @@ def header(quick):
     except importlib.metadata.PackageNotFoundError:
         versions.append("torch not installed")
     print("  " + ", ".join(versions) + f", {os.cpu_count()} CPUs")
-    blas = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS")
-            if k in os.environ}
+    blas = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "MALLOC_"))}
     if blas:
-        print(f"  OpenBLAS settings from the environment: {blas} (they change numpy's speed)")
+        print(f"  OpenBLAS and malloc settings from the environment: {blas} (they change the times)")
     load = os.getloadavg()[0]
     print(f"  load average (1 min) before the run: {load:.2f}"
           + ("  <- other processes are busy: expect noisier numbers" if load > 0.5 else ""))
