@@ -160,6 +160,7 @@ POOL_CASES = [  # x shape, pool_size, strides (None: the pool size), padding
     ((2, 6, 6, 2), 3, 2, "same"),                   # out 3, total 2*2 + 3 - 6 = 1: (0, 1)
     ((1, 5, 5, 1), 3, 1, "same"),                   # (1, 1)
     ((1, 5, 6, 2), (2, 3), (1, 2), "same"),         # rows (0, 1); columns out 3, total 4 + 3 - 6 = 1
+    ((1, 8, 8, 2), 2, 3, "valid"),                  # gaps between windows: those pixels get no gradient
 ]
 POOL_IDS = [f"{'x'.join(map(str, x[1:3]))}-p{p}-s{s}-{pad}" for x, p, s, pad in POOL_CASES]
 
