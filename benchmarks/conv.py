@@ -253,7 +253,8 @@ def median_ms(fn, repeats):
 
 def profile_layers(model, X, y, repeats=30):
     """Median ms of each layer's forward and backward, called one layer at a time as
-    train_step calls them (the softmax layer's backward from the fused loss gradient)."""
+    train_step calls them (the softmax layer's backward from the fused loss gradient, the
+    first layer's without dx)."""
     outs = [X]
     for layer in model.layers:
         outs.append(layer.forward(outs[-1], training=True))
@@ -264,7 +265,7 @@ def profile_layers(model, X, y, repeats=30):
         dout = rng.standard_normal(outs[i + 1].shape).astype(DTYPE) / N
         last = i == len(model.layers) - 1
         back = ((lambda: layer.backward_from_logits(dout, need_dx=True)) if last
-                else (lambda: layer.backward(dout)))
+                else (lambda: layer.backward(dout, need_dx=i > 0)))
         fwd = median_ms(lambda: layer.forward(outs[i], training=True), repeats)
         f0 = minor_faults()
         bwd = median_ms(back, repeats)
