@@ -31,6 +31,7 @@ for path in (HERE.parent, HERE):        # the engine from this checkout; engine.
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from engine import import_torch as engine_import_torch  # noqa: E402
 from engine import judge, max_abs_diff, measure, minor_faults, paired_ratio, quartiles  # noqa: E402
 
 from backprop import conv  # noqa: E402
@@ -297,13 +298,9 @@ def profile(repeats=60, top=14):
 
 
 def import_torch():
+    """PyTorch on 2 threads, as engine.py imports it (None when it is not installed)."""
     global torch
-    try:
-        import torch as _torch
-    except ImportError:
-        return None
-    _torch.set_num_threads(2)
-    torch = _torch
+    torch = engine_import_torch()
     return torch
 
 
