@@ -1,6 +1,6 @@
 """Grading that rewards only real answers, under stock nbgrader with the shipped config.
 
-Lessons 06, 09 and 14 are one assignment of a scratch course; students hand in what real
+Lessons 06, 09 and 15 are one assignment of a scratch course; students hand in what real
 students hand in, honest or not, and `nbgrader autograde` (all students, two processes at
 once, each with its own copy of the gradebook) must score each as an instructor would:
 
@@ -12,7 +12,7 @@ once, each with its own copy of the gradebook) must score each as an instructor 
 | checks_rebound | blank answers; the name ``checks`` bound to a fake | 0 |
 | numpy_patched | wrong answers (right shapes); numpy's comparisons patched to say "equal" | 0 |
 | reference_called | every answer returns the exercise's reference | 0 |
-| engine_called | lesson 09's steps through the engine's optimizers; lesson 14's forward through Sequential | 0 on those exercises |
+| engine_called | lesson 09's steps through the engine's optimizers; lesson 15's forward through Sequential | 0 on those exercises |
 | env_trick | blank answers after ``os.environ.pop("NBGRADER_EXECUTION")`` | 0 |
 | endless_loop | the first exercise loops forever inside ``try/except:``; the rest right | all but that exercise |
 | syntax_error | the first exercise does not parse; the rest right | all but that exercise |
@@ -33,7 +33,7 @@ import pytest
 from nbgrader_course import (ROOT, answer_cell, finish_all, gradebook_scores, graded_cells, nbgrader_meta,
                              new_course, points_of, read, run, shutil, solution_ids, start, with_answers)
 
-NAMES = ("06_backprop_by_hand", "09_optimizers", "14_capstone")
+NAMES = ("06_backprop_by_hand", "09_optimizers", "15_capstone")
 LESSONS = [ROOT / "lessons" / f"{name}.ipynb" for name in NAMES]
 ASSIGNMENT = "honesty"
 

@@ -1,4 +1,4 @@
-"""Wrong answers learners write in lesson 14 (capstone), and what the check must say.
+"""Wrong answers learners write in lesson 15 (capstone), and what the check must say.
 
 Each entry: (exercise, the mistake, the wrong answer cell, a phrase the message must contain).
 """
