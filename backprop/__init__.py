@@ -1,25 +1,27 @@
 """Backprop Lab's engine: backpropagation in numpy, small enough to read.
 
 - ``Value``: scalar autograd, the chain rule one number at a time (scalar.py)
-- layers with forward/backward (layers.py), activations, losses, optimizers and their
+- layers with forward/backward (layers.py; convolution and pooling math in conv.py), activations, losses, optimizers and their
   learning-rate schedules,
   regularizers, initializers, and a Keras-shaped ``Sequential`` (model.py)
 - ``gradcheck``: numerical gradients to verify any backward pass
 - ``datasets``: toy 2-D sets, the examples of the articles the course started from, and 8x8 digits
 - ``checks``: instant feedback for the course's exercises
 """
-from . import (activations, callbacks, gradcheck, graph, initializers, layers, losses, metrics,
+from . import (activations, callbacks, conv, gradcheck, graph, initializers, layers, losses, metrics,
                optimizers, regularizers, schedules)
 from .callbacks import EarlyStopping, History
-from .layers import Activation, BatchNormalization, Dense, Dropout
+from .layers import (Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten,
+                     MaxPooling2D)
 from .model import DivergenceWarning, Sequential
 from .scalar import Value
 from .seeding import set_random_seed
 
 __version__ = "0.1.0"
 
-__all__ = ["Value", "Sequential", "Dense", "Activation", "Dropout", "BatchNormalization",
-           "History", "EarlyStopping", "set_random_seed", "DivergenceWarning", "activations", "callbacks", "gradcheck",
+__all__ = ["Value", "Sequential", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten",
+           "Activation", "Dropout", "BatchNormalization",
+           "History", "EarlyStopping", "set_random_seed", "DivergenceWarning", "activations", "callbacks", "conv", "gradcheck",
            "graph", "initializers", "layers", "losses", "metrics", "optimizers", "regularizers", "schedules"]
 
 

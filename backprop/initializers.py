@@ -2,7 +2,7 @@
 
 Each is a callable ``init(shape, rng, dtype) -> array``; ``rng`` is a numpy
 Generator, so the model's seed decides every starting weight. For a Dense kernel
-of shape (fan_in, fan_out):
+of shape (fan_in, fan_out) (a Conv2D kernel (kh, kw, C, F): kh kw C inputs, kh kw F outputs):
 - glorot (Xavier): variance 2 / (fan_in + fan_out), keeps signals steady in both
   directions for tanh/sigmoid layers;
 - he: variance 2 / fan_in, makes up for ReLU zeroing half its inputs.
@@ -18,9 +18,12 @@ _TRUNCATED_STD = 0.87962566103423978
 
 
 def _fans(shape):
+    """(fan_in, fan_out) as Keras counts them: a Dense kernel (D, H) gives (D, H); a Conv2D
+    kernel (kh, kw, C, F) gives (kh kw C, kh kw F), the inputs and outputs one weight touches."""
     if len(shape) == 1:
         return shape[0], shape[0]
-    return shape[0], shape[1]
+    receptive_field = int(np.prod(shape[:-2]))
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
 def _truncated_normal(rng, shape, std, dtype):

@@ -8,9 +8,10 @@ Every loss is averaged over the batch (and, like Keras, over the outputs), so
 its gradient carries a factor 1/N. Probabilities are clipped to [eps, 1 - eps]
 (eps = 1e-7, Keras's) so log never sees 0: no NaN at p = 0 or p = 1.
 
-``fused_gradient(y_true, p)`` is the shortcut the model takes when the last layer's
-activation pairs with the loss (sigmoid + binary cross-entropy, softmax +
-categorical cross-entropy): dL/dz = (p - y) / N, exact and never unstable.
+``output_gradient(loss, layer, y_true, out)`` is the one place of the shortcut a model
+takes when the last layer's activation pairs with the loss (sigmoid + binary
+cross-entropy, softmax + categorical cross-entropy): dL/dz = (p - y) / N, exact and
+never unstable (see its docstring).
 Sparse categorical cross-entropy keeps its integer labels (N,) all the way: the
 labels pick one entry per row, so no (N, C) one-hot is built on the training path.
 """
@@ -30,7 +31,7 @@ class Loss:
 
     def __call__(self, y_true, y_pred):
         y_pred = check_array(y_pred, "y_pred", ndim=(1, 2))
-        y_true = self._check_targets(y_true, y_pred)
+        y_true = self.check_targets(y_true, y_pred)
         value = self.forward(y_true, y_pred)
         self._last = (y_true, y_pred)
         return value
@@ -41,7 +42,7 @@ class Loss:
             raise RuntimeError(f"call the loss, {self.name}(y_true, y_pred), before backward()")
         return self.grad(*self._last)
 
-    def _check_targets(self, y_true, y_pred, checked=False):
+    def check_targets(self, y_true, y_pred, checked=False):
         """y_true as ``forward`` takes it, checked against y_pred.
 
         checked: y_true already passed ``check_array`` (a model's check of y), so it is only
@@ -98,8 +99,8 @@ class BinaryCrossentropy(Loss):
             raise TypeError(f"from_logits must be True or False, got {describe(from_logits)}")
         self.from_logits = from_logits
 
-    def _check_targets(self, y_true, y_pred, checked=False):
-        y_true = super()._check_targets(y_true, y_pred, checked)
+    def check_targets(self, y_true, y_pred, checked=False):
+        y_true = super().check_targets(y_true, y_pred, checked)
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
             raise ValueError(f"y_true must be labels in [0, 1] for {self.name}, "
                              f"got values from {y_true.min():g} to {y_true.max():g}")
@@ -147,10 +148,10 @@ class CategoricalCrossentropy(Loss):
             raise TypeError(f"from_logits must be True or False, got {describe(from_logits)}")
         self.from_logits = from_logits
 
-    def _check_targets(self, y_true, y_pred, checked=False):
+    def check_targets(self, y_true, y_pred, checked=False):
         if y_pred.ndim != 2:
             raise ValueError(f"y_pred must be 2-D (N, C) for {self.name}, got shape {y_pred.shape}")
-        return super()._check_targets(y_true, y_pred, checked)
+        return super().check_targets(y_true, y_pred, checked)
 
     def forward(self, y_true, y_pred):
         return float(-(y_true * self._log_probs(y_pred)).sum() / y_pred.shape[0])
@@ -201,7 +202,7 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
 
     name = "sparse_categorical_crossentropy"
 
-    def _check_targets(self, y_true, y_pred, checked=False):
+    def check_targets(self, y_true, y_pred, checked=False):
         """The labels as an index array (N,), checked against y_pred (N, C)."""
         if y_pred.ndim != 2:
             raise ValueError(f"y_pred must be 2-D (N, C) for {self.name}, got shape {y_pred.shape}")
@@ -235,6 +236,26 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
         dz[np.arange(len(labels)), labels] -= 1.0       # the one-hot's single 1 per row
         dz /= p.shape[0]
         return dz
+
+
+def output_gradient(loss, layer, y_true, out):
+    """dL/dz for an output layer out = f(z) when the loss pairs with f, else None.
+
+    The shortcut. For p = sigmoid(z) with binary cross-entropy, or p = softmax(z) with
+    categorical cross-entropy, the chain rule through f and through log p collapses:
+    dL/dz = (p - y) / N. Taking the two steps separately would divide by p (1 - p) and
+    multiply by it again, which is exact on paper and NaN or inf in floats when p reaches
+    0 or 1. So a model (and NeuronExplorer) asks here first, and only when this gives None
+    goes the long way: loss.grad, then layer.backward.
+
+    loss: a Loss; layer: the last layer (a Dense, whose activation is f); y_true: the targets
+    as loss.check_targets gives them; out: the layer's output p, e.g. (N, K).
+    """
+    activation = getattr(getattr(layer, "activation", None), "name", None)
+    if (loss.pairs_with is None or loss.from_logits or activation != loss.pairs_with
+            or not hasattr(layer, "backward_from_logits")):
+        return None
+    return loss.fused_gradient(y_true, out)
 
 
 _BY_NAME = {

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import losses, metrics as metrics_module, optimizers, seeding
 from .callbacks import Callback, History
-from .layers import Dense, Layer
+from .layers import Layer, check_shape, shape_text
 from .validation import (check_array, check_choice, check_int, check_number, check_same_length,
                          describe)
 
@@ -38,7 +38,7 @@ class Sequential:
         self._init_seq = init_seq
         self._shuffle_rng = np.random.default_rng(shuffle_seq)
         self.layers, self._params, self._grads = [], {}, {}
-        self.input_dim = None
+        self.input_shape = None         # one sample's shape, (D,) or (H, W, C), once built
         self.optimizer = self.loss = None
         self.metrics = []
         self.stop_training = False
@@ -52,8 +52,8 @@ class Sequential:
     def add(self, layer):
         """Append a layer; it gets a unique name ("dense", "dense_1", ...) if it has none."""
         if not isinstance(layer, Layer):
-            raise TypeError(f"layer must be a backprop layer (Dense, Activation, Dropout, "
-                            f"BatchNormalization), got {describe(layer)}")
+            raise TypeError(f"layer must be a backprop layer (Dense, Conv2D, MaxPooling2D, Flatten, "
+                            f"Activation, Dropout, ...), got {describe(layer)}")
         if any(layer is other for other in self.layers):
             raise ValueError(f"layer {layer.name!r} is already in this model")
         taken = {other.name for other in self.layers}
@@ -67,38 +67,49 @@ class Sequential:
             raise ValueError(f"layer name {layer.name!r} is already used in this model")
         self.layers.append(layer)
         if self.built:
-            self._build_layer(layer, self.layers[-2].units_out if len(self.layers) > 1 else self.input_dim)
+            self._build_layer(layer, self.layers[-2].output_shape if len(self.layers) > 1 else self.input_shape)
         elif len(self.layers) == 1 and layer.input_shape is not None:
             self.build()        # as in Keras: an input_shape makes the weights right away
 
     @property
     def built(self):
-        return self.input_dim is not None
+        return self.input_shape is not None
 
-    def build(self, input_dim=None):
-        """Create every weight; ``input_dim`` defaults to the first layer's input_shape."""
-        if input_dim is None:
+    @property
+    def input_dim(self):
+        """The number of input features (the last axis of a sample), once built."""
+        return None if self.input_shape is None else self.input_shape[-1]
+
+    def build(self, input_shape=None):
+        """Create every weight for samples of ``input_shape`` ((D,), (H, W, C); an int D means
+        (D,)); it defaults to the first layer's input_shape."""
+        if input_shape is None:
             if not self.layers or self.layers[0].input_shape is None:
-                raise ValueError("input_dim is needed: give the first layer input_shape=(D,) or call fit/forward")
-            input_dim = self.layers[0].input_shape[0]
-        self.input_dim = check_int(input_dim, "input_dim", low=1)
-        dim = self.input_dim
-        for layer in self.layers:
-            dim = self._build_layer(layer, dim)
+                raise ValueError("input_shape is needed: give the first layer input_shape=(D,) "
+                                 "or (H, W, C), or call fit/forward")
+            input_shape = self.layers[0].input_shape
+        shape = check_shape(input_shape)
+        for layer in self.layers:       # every layer checks its input before any weight is made
+            shape = self._build_layer(layer, shape)
+        self.input_shape = check_shape(input_shape)
 
-    def _build_layer(self, layer, input_dim):
-        if layer.built and (layer.input_dim, layer.dtype) == (input_dim, self.dtype):
-            out = layer.units_out           # a layer built (and maybe trained) on its own keeps its weights
+    def _build_layer(self, layer, input_shape):
+        """Build ``layer`` for samples of ``input_shape``; returns its output sample's shape."""
+        if layer.built and (layer.built_shape, layer.dtype) == (input_shape, self.dtype):
+            out = layer.output_shape        # a layer built (and maybe trained) on its own keeps its weights
         else:
-            out = self._new_weights(layer, input_dim)
+            out = self._new_weights(layer, input_shape)
         for key in layer.params:
             self._params[f"{layer.name}/{key}"] = layer.params[key]
             self._grads[f"{layer.name}/{key}"] = layer.grads[key]
         return out
 
-    def _new_weights(self, layer, input_dim):
+    def _new_weights(self, layer, input_shape):
         rng = np.random.default_rng(self._init_seq.spawn(1)[0]) if layer.seed is None else None
-        return layer.build(input_dim, rng=rng, dtype=self.dtype)
+        try:
+            return layer.build(input_shape, rng=rng, dtype=self.dtype)
+        except ValueError as err:       # say which layer of the model refused its input
+            raise ValueError(f"layer {layer.name!r} cannot take the output of the layer before it: {err}") from None
 
     @property
     def params(self):
@@ -117,8 +128,8 @@ class Sequential:
             if self.layers and self.layers[0].input_shape is not None:
                 self.build()
             else:
-                raise RuntimeError("the model has no weights yet: give the first layer input_shape=(D,), "
-                                   "or call build(D), forward or fit first")
+                raise RuntimeError("the model has no weights yet: give the first layer input_shape=(D,) "
+                                   "or (H, W, C), or call build(shape), forward or fit first")
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
         """Choose the optimizer, the loss and the metrics (objects or Keras names)."""
@@ -132,16 +143,30 @@ class Sequential:
 
     # ---- forward and backward -------------------------------------------------------
     def _check_X(self, X, name="X"):
-        X = check_array(X, name, ndim=2, dtype=self.dtype)
+        """X as a float array of the model's dtype: a batch of samples of the input shape."""
+        X = check_array(X, name, dtype=self.dtype)
         if not self.built:
-            self.build(X.shape[1] if not self.layers or self.layers[0].input_shape is None else None)
-        if X.shape[1] != self.input_dim:
-            raise ValueError(f"{name} must have {self.input_dim} features (shape (N, {self.input_dim})), "
-                             f"got shape {X.shape}")
+            first = self.layers[0] if self.layers else None
+            if first is not None and first.input_shape is not None:
+                self.build()
+            elif X.ndim < 2:
+                raise ValueError(f"{name} must have 2 dimensions (N, D), or 4 (N, H, W, C) for images, "
+                                 f"one sample per row, got shape {X.shape}")
+            elif first is not None and first.input_rank not in (None, X.ndim - 1):
+                raise ValueError(f"{name} must have {first.input_rank + 1} dimensions {first.expects} for the "
+                                 f"first layer ({type(first).__name__}), got shape {X.shape}")
+            else:
+                self.build(X.shape[1:])
+        if X.shape[1:] != self.input_shape:
+            want = (f"{self.input_dim} features (shape (N, {self.input_dim}))" if len(self.input_shape) == 1
+                    else f"samples of shape {self.input_shape} (shape {shape_text(self.input_shape)})")
+            if X.ndim != len(self.input_shape) + 1:
+                want = f"{len(self.input_shape) + 1} dimensions, {want}"
+            raise ValueError(f"{name} must have {want}, got shape {X.shape}")
         return X
 
     def forward(self, X, training=False):
-        """X: (N, D) -> the last layer's output (N, K); caches for backward."""
+        """X: (N, D) or (N, H, W, C) -> the last layer's output, e.g. (N, K); caches for backward."""
         return self._forward(self._check_X(X), training)
 
     def _forward(self, X, training):
@@ -151,25 +176,18 @@ class Sequential:
         return out
 
     def backward(self, dout):
-        """dout = dL/d(output) (N, K) -> dL/dX (N, D); fills every layer's grads."""
+        """dout = dL/d(output), e.g. (N, K) -> dL/dX, X's shape; fills every layer's grads."""
         if not self.layers:
             raise RuntimeError("the model has no layers")
-        return self._backward(dout, len(self.layers), need_dx=True)
+        return self._backward(dout, self.layers, need_dx=True)
 
-    def _backward(self, dout, upto, need_dx):
-        """Backward through layers[:upto], top down; the first layer's dx only if asked."""
-        for layer in self.layers[upto - 1:0:-1]:
+    @staticmethod
+    def _backward(dout, layers, need_dx):
+        """Backward through ``layers``, last to first; the first one's dx only if asked
+        (nothing uses dL/dX in training, and skipping it saves a matrix product)."""
+        for layer in reversed(layers[1:]):
             dout = layer.backward(dout)
-        first = self.layers[0]
-        if isinstance(first, Dense):
-            return first.backward(dout, need_dx=need_dx)   # skipping dx saves a matrix product
-        return first.backward(dout)
-
-    def _fused_output(self):
-        """True when the loss gives dL/dz directly: sigmoid or softmax output with cross-entropy."""
-        last = self.layers[-1] if self.layers else None
-        return (isinstance(last, Dense) and self.loss.pairs_with is not None
-                and not self.loss.from_logits and last.activation.name == self.loss.pairs_with)
+        return layers[0].backward(dout, need_dx=need_dx)
 
     def compute_gradients(self, X, y, training=True):
         """Forward, loss and backward on (X, y) without updating: fills grads, returns the loss.
@@ -185,14 +203,14 @@ class Sequential:
         """The step's work on checked data; targets as the loss wants them (see _check_y)."""
         out = self._forward(X, training)
         value = self.loss.forward(targets, out)
-        if self._fused_output():
-            last = self.layers[-1]
-            dz = self.loss.fused_gradient(targets, out)      # (p - y) / N, no division by p(1-p)
-            dout = last.backward_from_logits(dz, need_dx=len(self.layers) > 1)
-            if len(self.layers) > 1:            # a one-layer model is done here
-                self._backward(dout, len(self.layers) - 1, need_dx=False)
+        *below, last = self.layers
+        dz = losses.output_gradient(self.loss, last, targets, out)   # sigmoid/softmax + cross-entropy
+        if dz is None:
+            self._backward(self.loss.grad(targets, out), self.layers, need_dx=False)
         else:
-            self._backward(self.loss.grad(targets, out), len(self.layers), need_dx=False)
+            dout = last.backward_from_logits(dz, need_dx=bool(below))
+            if below:                           # a one-layer model is done here
+                self._backward(dout, below, need_dx=False)
         return value + self._penalty(), out
 
     def _penalty(self):
@@ -201,7 +219,7 @@ class Sequential:
     def train_step(self, X, y):
         """One step of gradient descent on the batch (X, y); returns its loss (before the step)."""
         value = self.compute_gradients(X, y)
-        self.optimizer._apply(self._params, self._grads)     # the model's own dicts: keys match
+        self.optimizer.apply(self._params, self._grads)
         return value
 
     def _check_y(self, y, X, name="y", x_name="x"):
@@ -214,8 +232,8 @@ class Sequential:
         y = check_array(y, name, ndim=(1, 2), keep_int=True)
         check_same_length(X, y, x_name, name)
         # a stand-in for the output: the loss's check reads only its shape and dtype
-        output = np.empty((len(y), self.layers[-1].units_out), self.dtype)
-        return y, self.loss._check_targets(y, output, checked=True)
+        output = np.empty((len(y), *self.layers[-1].output_shape), self.dtype)
+        return y, self.loss.check_targets(y, output, checked=True)
 
     def _require_compiled(self):
         if self.loss is None:
@@ -312,7 +330,7 @@ class Sequential:
                     break
                 for name, fn in self.metrics:
                     totals[name] += fn(y[idx], out) * len(idx)
-                self.optimizer._apply(self._params, self._grads)
+                self.optimizer.apply(self._params, self._grads)
         seen = min(N, batches * batch_size)
         return {k: v / seen for k, v in totals.items()}, batches
 
@@ -329,7 +347,8 @@ class Sequential:
 
     # ---- using the model ------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose=0):
-        """x: (N, D) -> outputs (N, K), in inference mode (no dropout, moving BN statistics)."""
+        """x: (N, D) or (N, H, W, C) -> outputs, e.g. (N, K), in inference mode (no dropout,
+        moving BN statistics)."""
         X = self._check_X(x, "x")
         if batch_size is None:
             return self._forward(X, training=False)
@@ -355,7 +374,7 @@ class Sequential:
     def summary(self, print_fn=print):
         """Print each layer's name, output shape and number of parameters, as Keras does."""
         self._require_built()
-        rows = [(f"{layer.name} ({type(layer).__name__})", f"(None, {layer.units_out})",
+        rows = [(f"{layer.name} ({type(layer).__name__})", shape_text(layer.output_shape),
                  f"{layer.count_params():,}") for layer in self.layers]
         trainable = sum(v.size for v in self._params.values())
         total = sum(layer.count_params() for layer in self.layers)

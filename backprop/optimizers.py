@@ -46,18 +46,10 @@ class Optimizer:
         if not isinstance(params, dict) or not isinstance(grads, dict) or params.keys() != grads.keys():
             raise ValueError("params and grads must be dicts with the same keys, got "
                              f"{describe(params)} and {describe(grads)}")
-        self._apply(params, grads)
-
-    def _apply(self, params, grads):
-        """apply() on dicts already known to share their keys (a model's params and grads)."""
         grads = self.clip(grads)
         if self.schedule is not None:
             self.learning_rate = self.schedule(self.iterations)
         self.iterations += 1
-        self._update_all(params, grads)
-
-    def _update_all(self, params, grads):
-        """update() for every parameter; an optimizer that keeps no state may loop by itself."""
         for name, w in params.items():
             self.update(name, w, grads[name])
 
@@ -105,19 +97,12 @@ class SGD(Optimizer):
             raise TypeError(f"nesterov must be True or False, got {describe(nesterov)}")
         self.nesterov = nesterov
 
-    def _update_all(self, params, grads):
-        if self.momentum:
-            super()._update_all(params, grads)
-            return
-        # plain SGD keeps no velocity, so one loop takes every step: on a small net a call
-        # per parameter would cost about as much as the arithmetic
-        lr = self.learning_rate
-        for name, w in params.items():
-            w -= lr * grads[name]            # w -= lr g
-
     def update(self, name, w, g):
-        """The momentum step of one parameter (plain SGD's steps are in _update_all)."""
+        """One parameter's step: w -= lr g, or with momentum v = m v - lr g; w += v."""
         lr = self.learning_rate
+        if not self.momentum:
+            w -= lr * g
+            return
         v = self._slot(name, w, "velocity")
         v *= self.momentum
         v -= lr * g                          # v = m v - lr g

@@ -273,7 +273,7 @@ def test_layer_calls():
         layer.backward([[np.nan] * 2] * 3)        # (an ndarray of the right shape is taken as it is)
     with pytest.raises(TypeError, match="x must be an array"):
         layer.forward("x")
-    with pytest.raises(ValueError, match="input_dim"):
+    with pytest.raises(ValueError, match=r"input_shape\[0\] must be >= 1, got 0"):
         Layer().build(0)
 
 

@@ -15,6 +15,9 @@ and the kernel is idle. Then it checks that:
   Playground), "step 1 epoch" redraws it each time and Play keeps painting frames (these
   are blitted: the canvas sends PNGs of the changed pixels); the frame rate is printed.
 Each app is saved as a picture in test-artifacts/screenshots/ (the path is printed).
+Beyond the lessons: every app of the package with each of its controls moved; ConvExplorer,
+whose figure takes clicks, clicked on its feature map and given a weight typed from the
+keyboard (`-k conv` runs that alone); every app at laptop and desktop sizes.
 
 The server (tests/lab_server.py, shared with benchmarks/browser.py) runs with throwaway
 config, settings and workspaces folders (nothing reaches the user's ~/.jupyter): no news
@@ -401,13 +404,14 @@ NO_REDRAW_EXPECTED = {
 }
 
 
-def all_apps_notebook(name):
-    """test-artifacts/<name>.ipynb: one cell per app of the package, each shown with its defaults."""
+def all_apps_notebook(name, apps=APPS):
+    """test-artifacts/<name>.ipynb: one cell per app of the package (or of ``apps``), each shown
+    with its defaults."""
     notebook = ROOT / "test-artifacts" / f"{name}.ipynb"
     notebook.parent.mkdir(exist_ok=True)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(f"from widgets import {name}\n{name}()") for name in APPS]
+    nb.cells = [nbformat.v4.new_code_cell(f"from widgets import {app}\n{app}()") for app in apps]
     nbformat.write(nb, notebook)
     return notebook
 
@@ -478,6 +482,52 @@ def test_every_control_of_every_app_in_jupyterlab(server, page, console):
                   + (f"; not: {', '.join(still)}" if still else ""))
     except Exception:
         page.screenshot(path=str(SCREENSHOTS / "all_apps-FAILED-page.png"))
+        raise
+    finally:
+        shut_down_kernels(server)
+        notebook.unlink(missing_ok=True)
+
+
+def test_conv_explorer_answers_a_click_and_a_typed_weight(server, page, console):
+    """ConvExplorer, the app whose figure takes clicks: a click on a pixel of its feature map
+    chooses that pixel (the readout names it, the frames move), and a weight typed in a kernel
+    box from the keyboard (select, type, Tab) makes the kernel the learner's own and redraws."""
+    from widgets import ConvExplorer
+    local = ConvExplorer()                          # the same figure in this process: where out[4, 3] is
+    x, y = local.axes["out"].transData.transform((3, 4))
+    width, height = local.fig.canvas.get_width_height(physical=True)
+    local.close()
+    notebook = all_apps_notebook("conv_explorer", ["ConvExplorer"])
+    console.messages.clear()
+    try:
+        open_lesson(page, server, notebook)
+        restart_and_run_all(page, console)
+        assert tracebacks(page) == []
+        app = app_outputs(page).first
+        canvas, readout = app.locator(FIGURE).first, app.locator(".backprop-readout")
+        assert drawn(page, canvas, time.monotonic() + DRAW_TIMEOUT), "ConvExplorer: figure blank"
+        app.scroll_into_view_if_needed()
+        assert "out[2, 1] = sum of 9 products" in readout.inner_text()
+        before = settled_pixels(page, canvas)
+        box = canvas.bounding_box()                 # the canvas may be shown scaled to the column
+        canvas.click(position={"x": x * box["width"] / width, "y": (height - y) * box["height"] / height})
+        page.wait_for_function("e => e.innerText.includes('out[4, 3] = sum of 9 products')",
+                               arg=readout.element_handle(), timeout=REDRAW_TIMEOUT * 1000)
+        assert wait_for_change(page, canvas, before), "a click on the feature map did not redraw it"
+        before = settled_pixels(page, canvas)
+        centre = app.locator(".widget-text input").nth(4)      # K[1,1], row by row
+        centre.focus()
+        centre.press("Control+a")
+        centre.type("7")
+        centre.press("Tab")
+        page.wait_for_function("e => e.innerText.includes('with your kernel')",
+                               arg=readout.element_handle(), timeout=REDRAW_TIMEOUT * 1000)
+        assert wait_for_change(page, canvas, before), "a typed weight did not redraw the figure"
+        assert not any("Error:" in text for text in app.locator(".widget-html").all_inner_texts())
+        assert console.errors() == []
+        screenshot(app, "conv_explorer-clicked-and-typed")
+    except Exception:
+        page.screenshot(path=str(SCREENSHOTS / "conv_explorer-FAILED-page.png"))
         raise
     finally:
         shut_down_kernels(server)

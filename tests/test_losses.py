@@ -111,7 +111,7 @@ def test_sparse_labels_index_the_rows_without_a_one_hot(N, K, dtype, seed):
     p = _softmax(3.0 * rng.standard_normal((N, K))).astype(dtype)
     p[0, 0] = 0.0                                       # a zero probability goes through the clip
     loss = SparseCategoricalCrossentropy()
-    targets = loss._check_targets(labels, p)
+    targets = loss.check_targets(labels, p)
     assert targets.shape == (N,) and targets.dtype == np.intp
     one_hot = np.eye(K, dtype=dtype)[labels]
     q = np.clip(p / p.sum(axis=1, keepdims=True), 1e-7, 1 - 1e-7)

@@ -4,6 +4,7 @@ Each app is built in one call, shows itself when it is a cell's last value, and 
 the same small surface: ``app.fig`` (its figure), ``app.ui`` (the box a notebook
 shows) and ``app.controls`` (its controls by name).
 """
+from .conv_explorer import ConvExplorer
 from .digits import DigitsViewer
 from .gradient_flow import GradientFlow
 from .learning_rate import LearningRateExplorer
@@ -15,4 +16,5 @@ from .regularization import RegularizationExplorer
 from .stepper import BackpropStepper
 
 __all__ = ["NeuronExplorer", "LossExplorer", "BackpropStepper", "LearningRateExplorer",
-           "OptimizerExplorer", "Playground", "GradientFlow", "RegularizationExplorer", "DigitsViewer"]
+           "OptimizerExplorer", "Playground", "GradientFlow", "RegularizationExplorer", "DigitsViewer",
+           "ConvExplorer"]

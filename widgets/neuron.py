@@ -14,7 +14,7 @@ written out under the figure). "gradient step" takes one step of gradient descen
 point (backprop's SGD with the chosen learning rate) and moves the sliders: the loss
 drops and the line turns toward the point. Every number comes from backprop: a ``Dense(1)`` layer's
 forward pass, the loss's ``backward()`` and the layer's ``backward()`` (for sigmoid with
-cross-entropy, the loss's dL/dz and ``Dense.backward_from_logits``, as ``Sequential`` does).
+cross-entropy, ``losses.output_gradient`` and ``Dense.backward_from_logits``, as ``Sequential`` does).
 
 Model, view, controls: ``compute(state)`` is the model (the numbers for a dict of
 control values, no widgets read); ``_show`` puts a result into the figure's artists and
@@ -294,11 +294,11 @@ class NeuronExplorer(App):
         y = np.array([[s["target"]]])
         value = loss(y, a)
         da = loss.backward()                                       # dL/da (1, 1)
-        fused = loss.pairs_with == layer.activation.name
+        # as Sequential does for sigmoid + cross-entropy: dL/dz = (a - y) / N straight from the
+        # loss, which stays right where a is so close to 0 or 1 that the loss clips it
+        dz = losses.output_gradient(loss, layer, y, a)
+        fused = dz is not None
         if fused:
-            # as Sequential does for sigmoid + cross-entropy: dL/dz = (a - y) / N straight from the
-            # loss, which stays right where a is so close to 0 or 1 that the loss clips it
-            dz = loss.logits_gradient(y, z)
             layer.backward_from_logits(dz)                         # fills grads["W"], grads["b"]
         else:
             layer.backward(da)                                     # fills grads["W"], grads["b"]
