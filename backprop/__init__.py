@@ -1,7 +1,8 @@
 """Backprop Lab's engine: backpropagation in numpy, small enough to read.
 
 - ``Value``: scalar autograd, the chain rule one number at a time (scalar.py)
-- layers with forward/backward (layers.py; convolution and pooling math in conv.py), activations, losses, optimizers and their
+- layers with forward/backward (layers.py; convolution and pooling math in conv.py; SimpleRNN
+  in recurrent.py, SelfAttention in attention.py), activations, losses, optimizers and their
   learning-rate schedules,
   regularizers, initializers, and a Keras-shaped ``Sequential`` (model.py)
 - ``gradcheck``: numerical gradients to verify any backward pass
@@ -13,13 +14,16 @@ from . import (activations, callbacks, conv, gradcheck, graph, initializers, lay
 from .callbacks import EarlyStopping, History
 from .layers import (Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten,
                      MaxPooling2D)
+from .attention import SelfAttention
 from .model import DivergenceWarning, Sequential
+from .recurrent import SimpleRNN
 from .scalar import Value
 from .seeding import set_random_seed
 
 __version__ = "0.1.0"
 
 __all__ = ["Value", "Sequential", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten",
+           "SimpleRNN", "SelfAttention",
            "Activation", "Dropout", "BatchNormalization",
            "History", "EarlyStopping", "set_random_seed", "DivergenceWarning", "activations", "callbacks", "conv", "gradcheck",
            "graph", "initializers", "layers", "losses", "metrics", "optimizers", "regularizers", "schedules"]

@@ -21,7 +21,9 @@ window that held it sent (a "full" convolution of g with the flipped kernel):
     dx_pad[n, i s + a, j s + c, ch] += sum_f K[a, c, ch, f] g[n, i, j, f]
 
 The code computes these with the windows laid out as rows (im2col): a convolution is then one
-Dense layer applied at every position, and the three gradients are the Dense formulas.
+Dense layer applied at every position, and dK, db are the Dense formulas. dx is the Dense
+formula dz K^T too, taken one window offset (a, c) at a time, so that each product lands
+straight on the pixels it belongs to (the last equation, for all n, i, j at once).
 """
 import numpy as np
 
@@ -132,11 +134,19 @@ def conv2d_backward(dout, cache, need_dx=True):
     kh, kw, C, F = kernel.shape
     g = dout.reshape(-1, F)                                           # (N OH OW, F)
     dkernel = (cols.T @ g).reshape(kernel.shape)                      # dW = x^T dz, summed over positions
-    dbias = g.sum(axis=0)                                             # db = sum of dz
+    # db = sum of dz over positions, as a matrix product with ones: numpy's g.sum(axis=0) runs
+    # row by row down this tall, narrow matrix (N OH OW rows of F) and takes about 8x longer
+    dbias = np.ones(g.shape[0], g.dtype) @ g
     if not need_dx:
         return None, dkernel, dbias
-    dcols = (g @ kernel.reshape(-1, F).T).reshape(*dout.shape[:3], kh, kw, C)   # dx = dz W^T, per window
-    return scatter_windows(dcols, cache), dkernel, dbias
+    # dx = dz W^T, split by window offset: dx_pad[n, i s + a, j s + c, :] += g[n, i, j, :] K[a, c]^T.
+    # Windows overlap when the stride is smaller than the window, so a pixel sums what every
+    # window that held it sends. (One product for all offsets, then a scatter of its
+    # (N, OH, OW, kh, kw, C) result, took twice as long: that scatter reads with large strides.)
+    dx_pad = np.zeros(cache["pad_shape"], dtype=g.dtype)
+    for a, c, index in offsets((kh, kw), cache["strides"], cache["out_hw"]):
+        dx_pad[index] += (g @ kernel[a, c].T).reshape(*dout.shape[:3], C)
+    return crop(dx_pad, (kh, kw), cache), dkernel, dbias
 
 
 def geometry(x, x_pad, strides, padding, out_hw):
@@ -145,22 +155,21 @@ def geometry(x, x_pad, strides, padding, out_hw):
             "out_hw": out_hw}
 
 
-def scatter_windows(dwin, cache):
-    """Window gradients (N, OH, OW, kh, kw, C) added back onto the input's pixels -> (N, H, W, C).
+def offsets(size, strides, out_hw):
+    """For each offset (a, c) inside a window, in row-major order: (a, c, index), where
+    x_pad[index] is the view (N, OH, OW, C) of pixel (i s + a, j s + c) of every window [n, i, j]
+    at once. A loop over the kh kw offsets replaces a loop over the OH OW positions."""
+    (sh, sw), (OH, OW) = strides, out_hw
+    return [(a, c, (slice(None), slice(a, a + sh * (OH - 1) + 1, sh), slice(c, c + sw * (OW - 1) + 1, sw)))
+            for a in range(size[0]) for c in range(size[1])]
 
-    Windows overlap when the stride is smaller than the window, so a pixel sums what every
-    window that held it sends; one strided slice per offset (a, c) in the window does that
-    for all positions at once (a loop over positions would be OH OW times slower).
-    """
-    kh, kw = dwin.shape[3:5]
-    (sh, sw), (OH, OW) = cache["strides"], cache["out_hw"]
-    dx_pad = np.zeros(cache["pad_shape"], dtype=dwin.dtype)
-    for a in range(kh):
-        for c in range(kw):
-            dx_pad[:, a:a + sh * OH:sh, c:c + sw * OW:sw, :] += dwin[:, :, :, a, c, :]
+
+def crop(dx_pad, size, cache):
+    """The gradient on the padded images (N, Hp, Wp, C) -> on the real pixels (N, H, W, C): the
+    padding's share is dropped."""
     _, H, W, _ = cache["x_shape"]
-    (top, _), (left, _) = paddings((H, W), (kh, kw), cache["strides"], cache["padding"])
-    return dx_pad[:, top:top + H, left:left + W, :]                 # the padding's share is dropped
+    (top, _), (left, _) = paddings((H, W), size, cache["strides"], cache["padding"])
+    return dx_pad[:, top:top + H, left:left + W, :]
 
 
 # ---- pooling ----------------------------------------------------------------------------
@@ -180,26 +189,43 @@ def max_pool_forward(x, pool_size=2, strides=None, padding="valid"):
     """
     x, size, strides, padding, out_hw = pool_settings(x, pool_size, strides, padding)
     x_pad = pad(x, size, strides, padding, value=-np.inf)
-    win = windows(x_pad, size, strides, out_hw).reshape(*x.shape[:1], *out_hw, size[0] * size[1], x.shape[3])
-    # which entry of each window wins: the first maximum in row-major order, as PyTorch's
-    # argmax routes it (on ties, one input gets the whole gradient, the others none)
-    winner = win.argmax(axis=3)                                       # (N, OH, OW, C)
-    out = np.take_along_axis(win, winner[:, :, :, None, :], axis=3)[:, :, :, 0, :]
-    cache = {"winner": winner, "pool_size": size, **geometry(x, x_pad, strides, padding, out_hw)}
+    # one pass per offset of the window over all windows at once (an argmax over a window axis
+    # of a (N, OH, OW, kh kw, C) copy took 10x longer)
+    picks = [x_pad[index] for _, _, index in offsets(size, strides, out_hw)]   # kh kw views (N, OH, OW, C)
+    out = picks[0].copy()
+    for pick in picks[1:]:
+        np.maximum(out, pick, out=out)
+    # first[k] is True where offset k holds its window's first maximum in row-major order: the
+    # one PyTorch's max pool routes the gradient to (on a tie one input gets it all, the others none)
+    first = np.empty((len(picks), *out.shape), dtype=bool)            # (kh kw, N, OH, OW, C)
+    unclaimed = np.ones(out.shape, dtype=bool)
+    for k, pick in enumerate(picks):
+        np.equal(pick, out, out=first[k])
+        first[k] &= unclaimed
+        unclaimed &= ~first[k]
+    cache = {"first": first, "pool_size": size, **geometry(x, x_pad, strides, padding, out_hw)}
     return out, cache
 
 
 def max_pool_backward(dout, cache):
     """dout (N, OH, OW, C) -> dx (N, H, W, C): each window's gradient goes to its maximum only."""
-    kh, kw = cache["pool_size"]
-    onehot = cache["winner"][:, :, :, None, :] == np.arange(kh * kw)[None, None, None, :, None]
-    dwin = (onehot * dout[:, :, :, None, :]).reshape(*dout.shape[:3], kh, kw, dout.shape[3])
-    return scatter_windows(dwin, cache)
+    size, strides = cache["pool_size"], cache["strides"]
+    # windows side by side (Keras's default strides): a pixel is in one window at most, so its
+    # gradient is written in place, without a temporary (twice as fast as adding one)
+    side_by_side = strides[0] >= size[0] and strides[1] >= size[1]
+    dx_pad = np.zeros(cache["pad_shape"], dtype=dout.dtype)
+    for (_, _, index), first in zip(offsets(size, strides, cache["out_hw"]), cache["first"]):
+        if side_by_side:
+            np.multiply(dout, first, out=dx_pad[index])
+        else:
+            dx_pad[index] += dout * first                             # overlapping windows add up
+    return crop(dx_pad, size, cache)
 
 
 def average_pool_forward(x, pool_size=2, strides=None, padding="valid"):
     """x (N, H, W, C) -> (out (N, OH, OW, C), cache): the mean of each window, per channel.
-    With padding="same" a window averages only the real pixels it covers (as Keras)."""
+    With padding="same" a window averages only the real pixels it covers (as TensorFlow; Keras 3.15
+    on torch also averages copies of the edge pixels when the split is uneven)."""
     x, size, strides, padding, out_hw = pool_settings(x, pool_size, strides, padding)
     x_pad = pad(x, size, strides, padding)
     covered = windows(pad(np.ones((1, *x.shape[1:3], 1), x.dtype), size, strides, padding),
@@ -211,8 +237,9 @@ def average_pool_forward(x, pool_size=2, strides=None, padding="valid"):
 
 def average_pool_backward(dout, cache):
     """dout (N, OH, OW, C) -> dx (N, H, W, C): each window's gradient shared equally by its pixels."""
-    kh, kw = cache["pool_size"]
-    share = (dout / cache["covered"])[:, :, :, None, None, :]
-    dwin = np.broadcast_to(share, (*dout.shape[:3], kh, kw, dout.shape[3]))
-    return scatter_windows(dwin, cache)
+    share = dout / cache["covered"]                                   # what each pixel of a window gets
+    dx_pad = np.zeros(cache["pad_shape"], dtype=dout.dtype)
+    for _, _, index in offsets(cache["pool_size"], cache["strides"], cache["out_hw"]):
+        dx_pad[index] += share                                        # overlapping windows add up
+    return crop(dx_pad, cache["pool_size"], cache)
 

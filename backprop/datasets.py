@@ -388,3 +388,52 @@ def load_digits(test_fraction=None, seed=0, scale=True):
         return X, y
     train, test = _stratified_indices(y, test_fraction, rng)
     return (X[train], y[train]), (X[test], y[test])
+
+
+# --------------------------------------------------------------------------
+# Sequences that need memory, (n, T, D) as Keras's recurrent layers take them.
+# The answer depends on the first steps, so the gradient that teaches it must
+# travel back over the whole sequence: the longer T, the harder to learn.
+# --------------------------------------------------------------------------
+
+def adding_problem(n=1000, length=20, seed=None):
+    """The adding problem (Hochreiter and Schmidhuber, 1997): add the two marked numbers.
+
+    Each step has two features: a number in [0, 1) and a marker, 1 at exactly two steps
+    (one in the first half of the sequence, one in the second), 0 elsewhere. The target is
+    the sum of the two marked numbers. Predicting 1 always gives a mean squared error of
+    about 1/6; a model that remembers does much better.
+
+    Returns X (n, length, 2) float64 and y (n, 1) float64.
+    """
+    n = check_int(n, "n", low=1)
+    length = check_int(length, "length", low=2)
+    rng = check_seed(seed)
+    X = np.zeros((n, length, 2))
+    X[:, :, 0] = rng.random((n, length))
+    half = length // 2
+    first = rng.integers(0, half, n)
+    second = rng.integers(half, length, n)
+    rows = np.arange(n)
+    X[rows, first, 1] = 1.0
+    X[rows, second, 1] = 1.0
+    y = (X[rows, first, 0] + X[rows, second, 0]).reshape(n, 1)
+    return X, y
+
+
+def first_symbol(n=1000, length=10, num_symbols=4, seed=None):
+    """Recall the first symbol: a delayed-recall task whose delay is the sequence's length.
+
+    Each step is one of ``num_symbols`` symbols, one-hot; the label is the symbol at step 0,
+    and the steps after it are noise the model must carry its memory through. Chance is
+    1/num_symbols; the delay between the clue and the answer grows with ``length``.
+
+    Returns X (n, length, num_symbols) float64 and y (n,) int64 labels.
+    """
+    n = check_int(n, "n", low=1)
+    length = check_int(length, "length", low=1)
+    num_symbols = check_int(num_symbols, "num_symbols", low=2)
+    rng = check_seed(seed)
+    symbols = rng.integers(0, num_symbols, (n, length))
+    X = np.eye(num_symbols)[symbols]
+    return X, symbols[:, 0].astype(np.int64)

@@ -116,8 +116,28 @@ class HeNormal(Initializer):
         return _truncated_normal(rng, shape, np.sqrt(2.0 / fan_in) / _TRUNCATED_STD, dtype)
 
 
+class Orthogonal(Initializer):
+    """A matrix with orthonormal rows or columns (Keras's, gain 1): the QR factor of a
+    normal draw, signs fixed by R's diagonal so every orthogonal matrix is equally likely.
+
+    Multiplying by it keeps a vector's length, so a recurrent kernel (U, U) starting
+    orthogonal neither shrinks nor blows up the state through time at first.
+    """
+
+    name = "orthogonal"
+
+    def __call__(self, shape, rng, dtype=np.float64):
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        a = rng.standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return q.reshape(shape).astype(dtype)
+
+
 _BY_NAME = {cls.name: cls for cls in (Zeros, Ones, RandomNormal, RandomUniform,
-                                      GlorotUniform, GlorotNormal, HeUniform, HeNormal)}
+                                      GlorotUniform, GlorotNormal, HeUniform, HeNormal, Orthogonal)}
 NAMES = tuple(_BY_NAME)
 
 

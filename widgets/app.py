@@ -217,6 +217,18 @@ class App:
         self.ui.close()
 
 
+def html_line(text, color="#222", size="13px"):
+    """One line (or paragraph) of escaped text as HTML, for a readout beside a figure."""
+    return f"<div style='color:{color};font-size:{size};line-height:1.35'>{html.escape(text)}</div>"
+
+
+def html_block(title, text, size="12.5px"):
+    """A heading and a computation in monospace, each line kept whole (escaped)."""
+    return (f"<div style='font-size:13px'><b>{html.escape(title)}</b>"
+            "<div style='font-family:var(--jp-code-font-family, monospace);"
+            f"font-size:{size};white-space:pre;line-height:1.35'>{html.escape(text)}</div></div>")
+
+
 def figure_widget(fig):
     """The widget that shows ``fig`` (made by ``make_figure``): its canvas's view."""
     return fig.canvas.view

@@ -29,7 +29,6 @@ View: the panels are images updated with ``set_data`` and blitted (``App._blit``
 draw only when the padding changes the feature map's size. All changing text is HTML.
 """
 import functools
-import html
 
 import ipywidgets as ipw
 import numpy as np
@@ -44,7 +43,7 @@ from backprop.layers import Dense
 from backprop.optimizers import SGD
 from backprop.validation import check_array, check_choice, check_int, check_number, check_seed, describe
 
-from .app import App, figure_widget, make_figure, readout_line
+from .app import App, figure_widget, html_block, html_line, make_figure, readout_line
 
 SIDE = 8                        # the digits are 8x8
 K = 3                           # the kernel is 3x3
@@ -490,8 +489,8 @@ class ConvExplorer(App):
         self._shown = padding
 
     def _show_text(self, s, r):
-        self.readout.value = _line(self._summary(s, r))
-        self.key.value = _line(
+        self.readout.value = html_line(self._summary(s, r))
+        self.key.value = html_line(
             "Blue > 0, red < 0, white 0; each map is scaled to its own largest |value| "
             f"(K ±{_limit(r['kernel']):.3g}, out ±{_limit(r['out']):.3g}, dL/dK ±{_limit(r['dkernel']):.3g}, "
             f"dL/dx ±{_limit(r['dx']):.3g}). Orange frames: out[{s['row']}, {s['column']}] and the window "
@@ -500,11 +499,12 @@ class ConvExplorer(App):
             + ". Click the feature map, or use out row and out column, to choose a pixel.",
             color="#444", size="12px")
         preset = s["preset"]
-        self.note.value = _line("Kernel: " + (learned_words() if preset == "learned" else PRESET_WORDS[preset]
-                                              if preset else "your own (type a weight, or press a preset)."),
-                                color="#333", size="12px")
-        self.forward_html.value = _block("forward: one output pixel", _forward_text(s, r))
-        self.backward_html.value = _block("backward: where dL/dout = 1 sends gradient", _backward_text(s, r))
+        words = (learned_words() if preset == "learned" else PRESET_WORDS[preset] if preset
+                 else "your own (type a weight, or press a preset).")
+        self.note.value = html_line("Kernel: " + words, color="#333", size="12px")
+        self.forward_html.value = html_block("forward: one output pixel", _forward_text(s, r), size="12px")
+        self.backward_html.value = html_block("backward: where dL/dout = 1 sends gradient", _backward_text(s, r),
+                                              size="12px")
 
     @staticmethod
     def _summary(s, r):
@@ -584,15 +584,3 @@ def _row(values, width=6):
     """Numbers with 2 decimals, right-aligned in ``width``; + 0.0 turns a -0.0 (0 times a negative
     weight) into 0.00."""
     return " ".join(f"{v + 0.0:{width}.2f}" for v in values)
-
-
-def _line(text, color="#222", size="13px"):
-    """One line (or paragraph) of escaped text as HTML."""
-    return f"<div style='color:{color};font-size:{size};line-height:1.35'>{html.escape(text)}</div>"
-
-
-def _block(title, text):
-    """A heading and a computation in monospace, each line kept whole (escaped)."""
-    return (f"<div style='font-size:13px'><b>{html.escape(title)}</b>"
-            "<div style='font-family:var(--jp-code-font-family, monospace);font-size:12px;"
-            f"white-space:pre;line-height:1.35'>{html.escape(text)}</div></div>")

@@ -33,7 +33,7 @@ from backprop.layers import Dense
 from backprop.optimizers import SGD
 from backprop.validation import check_choice, check_number, describe
 
-from .app import App, figure_widget, make_figure, readout_line
+from .app import App, figure_widget, html_block, html_line, make_figure, readout_line
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "leaky_relu", "elu")
 LOSSES = ("mse", "binary_crossentropy")
@@ -360,14 +360,14 @@ class NeuronExplorer(App):
 
     def _show_text(self, s, r):
         """The HTML readouts: the state in a line, the key to the marks, the chain rule, a warning."""
-        self.readout.value = _line(self._summary(s, r))
-        self.key.value = _line(
+        self.readout.value = html_line(self._summary(s, r))
+        self.key.value = html_line(
             f"(b) black line: z = 0, where a = f(0) = {r['f0']:.2f}; arrow: the weights (w1, w2), "
             "pointing to z > 0; ★ the training point, coloured by its target. "
             f"(c) a gradient step moves each parameter by −{s['learning_rate']:.3g} × its bar.",
             color="#444", size="12px")
-        self.forward_html.value = _block("forward", self._forward_text(s, r))
-        self.backward_html.value = _block("backward (the chain rule)", self._backward_text(r))
+        self.forward_html.value = html_block("forward", self._forward_text(s, r))
+        self.backward_html.value = html_block("backward (the chain rule)", self._backward_text(r))
         note = self._note(s, r)
         self.note.value = (f"<div style='color:{WARN};background:#fff4e0;border:1px solid {WARN};"
                            f"border-radius:4px;padding:2px 6px;margin:2px 0'>{html.escape(note)}</div>"
@@ -449,18 +449,6 @@ def _check_figsize(figsize):
     except (TypeError, ValueError):
         raise TypeError(f"figsize must be a (width, height) pair of numbers, got {describe(figsize)}") from None
     return (check_number(width, "figsize width", 7.0, 12.0), check_number(height, "figsize height", 2.8, 6.0))
-
-
-def _line(text, color="#222", size="13px"):
-    """One line (or paragraph) of escaped text as HTML."""
-    return f"<div style='color:{color};font-size:{size};line-height:1.35'>{html.escape(text)}</div>"
-
-
-def _block(title, text):
-    """A heading and a computation in monospace, each line kept whole (escaped)."""
-    return (f"<div style='font-size:13px'><b>{html.escape(title)}</b>"
-            "<div style='font-family:var(--jp-code-font-family, monospace);font-size:12.5px;"
-            f"white-space:pre;line-height:1.35'>{html.escape(text)}</div></div>")
 
 
 def _fmt(value):
