@@ -3,7 +3,7 @@ tells an instructor to run them.
 
 A temporary course directory gets instructor/nbgrader_config.py and every lesson as a
 notebook of ONE assignment (source/backprop_lab/NN_topic.ipynb; one assignment instead of
-fourteen saves thirteen nbgrader start-ups, and the commands are the same). Then, with
+seventeen saves sixteen nbgrader start-ups, and the commands are the same). Then, with
 the nbgrader CLI of the Python running pytest:
 
 - `nbgrader generate_assignment`: the release has no solution and no hidden test left,
