@@ -129,7 +129,7 @@ def attention_flow(steps, units=16, seed=0):
 
     Returns a dict: "norms" (T,) ||dL/dx_t|| for t = 1..T (from the layer's dx), "bound" None,
     "grads" {"Wq", "Wk", "Wv"} each (D, units), "attention" (T,) the last output's weights over
-    the steps (the softmax's last row), "x" (1, T, D) and "G" (1, units).
+    the steps (the softmax's last row), "x" (1, T, D), "G" (1, units) and "weights" [Wq, Wk, Wv].
     """
     x, _, G = fixed_draws(units, seed)
     x = x[:, :steps]
@@ -140,7 +140,8 @@ def attention_flow(steps, units=16, seed=0):
     dx = layer.backward(dout)             # (1, T, D)
     return {"norms": np.linalg.norm(dx[0], axis=-1), "bound": None,
             "grads": {k: g.copy() for k, g in layer.grads.items()},
-            "attention": layer.attention[0, -1].copy(), "x": x, "G": G}
+            "attention": layer.attention[0, -1].copy(), "x": x, "G": G,
+            "weights": [layer.params[k].copy() for k in ("Wq", "Wk", "Wv")]}
 
 
 def clip_by_global_norm(grads, threshold):
