@@ -74,7 +74,7 @@ NORM_LIMITS = {"tanh": (1e-30, 1e10), "relu": (1e-30, 1e30), "linear": (1e-20, 1
 BOX_Y, STREAM_Y = 0.1, -0.3        # heights of the boxes and of the gradient's stream in the chain's axes
 TINY = 1e-300                     # bar bottoms on the log axis
 SHADE_DECADES = 8                 # box colours: 1e-8 of step T's gradient or less is the darkest orange
-FIGSIZE = (9.0, 4.15)             # inches at dpi 100: 900 x 415 px, a laptop's notebook column
+FIGSIZE = (9.0, 3.9)              # inches at dpi 100: 900 x 390 px, a laptop's notebook column
 # Okabe-Ito colours; each meaning has a second cue (shape, line style, width)
 BLUE, VERMILLION, GREY = "#0072B2", "#D55E00", "#9a9a9a"
 SHADES = matplotlib.colormaps["PuOr"]      # orange: less than step T, white: the same, purple: more
@@ -273,7 +273,7 @@ class TimeUnroller(App):
         W, H = FIGSIZE
         # positions in inches, then figure fractions: the legend row on top, the chain, the bars
         left, width = 0.8, 7.25
-        bottom, bars_h, chain_h = 0.48, 2.1, 0.78
+        bottom, bars_h, chain_h = 0.48, 2.0, 0.64
         chain_y = bottom + bars_h + 0.3
         ax_c = fig.add_axes((left / W, chain_y / H, width / W, chain_h / H))
         ax_b = fig.add_axes((left / W, bottom / H, width / W, bars_h / H), sharex=ax_c)
@@ -457,7 +457,8 @@ class TimeUnroller(App):
                                             tooltips=["tanh: |f′| ≤ 1, small where it saturates",
                                                       "relu: f′ is 1 or 0", "linear: f′ = 1 everywhere",
                                                       "sigmoid: f′ ≤ 1/4"],
-                                            style={"button_width": "58px", "description_width": "82px"})
+                                            style={"button_width": "78px", "description_width": "82px"},
+                                            layout=ipw.Layout(width="auto"))
         c["clip"] = ipw.Checkbox(value=init["clip"], description="clip by global norm", indent=False,
                                  layout=ipw.Layout(width="200px", margin="2px 0 2px 4px"))
         c["threshold"] = ipw.FloatLogSlider(value=init["threshold"], base=10, min=np.log10(THRESHOLD_RANGE[0]),
@@ -468,7 +469,8 @@ class TimeUnroller(App):
                                       description="layer",
                                       tooltips=["a SimpleRNN: the gradient goes back one step at a time",
                                                 "one causal SelfAttention layer: every step in one hop"],
-                                      style={"button_width": "80px", "description_width": "70px"})
+                                      style={"button_width": "80px", "description_width": "70px"},
+                                      layout=ipw.Layout(width="auto"))
         c["reset"] = ipw.Button(description="reset", icon="undo",
                                 tooltip="back to the values the app was opened with",
                                 layout=ipw.Layout(width="90px", margin="2px 0 2px 74px"))
@@ -486,7 +488,7 @@ class TimeUnroller(App):
             ipw.HTML("<b>Backpropagation through time:</b> h<sub>t</sub> = f(x<sub>t</sub> W + h<sub>t−1</sub> U + b), "
                      "U = s × an orthogonal matrix; the loss reads only h<sub>T</sub>"),
             ipw.HBox([column("unrolled RNN", [c["steps"], c["scale"], c["activation"]], "340px"),
-                      column("clipping and layer", [c["clip"], c["threshold"], c["mode"], c["reset"]], "280px")],
+                      column("clipping and layer", [c["clip"], c["threshold"], c["mode"], c["reset"]], "300px")],
                      layout=wrap),
             figure_widget(self.fig),
             self.readout,
@@ -526,7 +528,7 @@ def key_words(s):
                 "step T (orange less, white the same, purple more); each arc is the one hop from the loss on the "
                 "last output back to a step, as wide as the gradient it carries. Bars: ||dL/dx_t||, log scale.")
     return ("Boxes: the states h_1..h_T (step 1 framed), coloured by the gradient reaching each compared with step T "
-            "(orange less, white the same, purple more); the links thin out as it fades. Bars: ||dL/dh_t||, log "
+            "(orange less, white the same, purple more); the blue stream under them narrows as it fades. Bars: ||dL/dh_t||, log "
             "scale; dashed: the bound (s·max|f′|)^(T−t), which the linear activation meets exactly.")
 
 
