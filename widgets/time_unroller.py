@@ -317,8 +317,8 @@ class TimeUnroller(App):
         self.off_bottom, = ax_b.plot([], [], ls="none", marker="v", ms=5, color="k", clip_on=False, zorder=5)
         self.legend = None
         # what a frame redraws, bottom to top (the spines go over the bars' ends)
-        self._blit([self.links, self.arcs, self.recurrence, self.boxes, self.first, *self.bars, self.bound, self.after_clip,
-                    *ax_b.spines.values(), self.off_top, self.off_bottom])
+        self._blit([self.links, self.arcs, self.recurrence, self.boxes, self.first,
+                    *self.bars, self.bound, self.after_clip, *ax_b.spines.values(), self.off_top, self.off_bottom])
 
         # the words and numbers, in HTML (read by screen readers, no Agg text per frame)
         self.readout = readout_line(margin="2px 0 0 0")
@@ -340,7 +340,8 @@ class TimeUnroller(App):
         ax_b.set_ylabel("||dL/dh_t||  (log)" if rnn else "||dL/dx_t||  (log)", fontsize=9)
         ax_b.set_xlabel(f"step t, counted back from the last step T (the loss reads {'h_T' if rnn else 'out_T'}; "
                         "step 1 is the framed box)", fontsize=8.5)
-        ax_c.set_title("SimpleRNN unrolled: h_1 → h_2 → … → h_T → loss;  the gradient flows back ←" if rnn else
+        ax_c.set_title("SimpleRNN unrolled: h_1 → h_2 → … → h_T → loss;  the gradient flows back ←"
+                       if rnn else
                        "SelfAttention: the last output reads every step's x_t in one hop;  the gradient too",
                        fontsize=9, loc="left", pad=2)
         handles = [Patch(color=BLUE, label="||dL/dh_t||" if rnn else "||dL/dx_t||")]
@@ -485,7 +486,8 @@ class TimeUnroller(App):
 
         wrap = ipw.Layout(flex_flow="row wrap")     # columns stack on a narrow page, no scroll bar
         self.ui = ipw.VBox([
-            ipw.HTML("<b>Backpropagation through time:</b> h<sub>t</sub> = f(x<sub>t</sub> W + h<sub>t−1</sub> U + b), "
+            ipw.HTML("<b>Backpropagation through time:</b> "
+                     "h<sub>t</sub> = f(x<sub>t</sub> W + h<sub>t−1</sub> U + b), "
                      "U = s × an orthogonal matrix; the loss reads only h<sub>T</sub>"),
             ipw.HBox([column("unrolled RNN", [c["steps"], c["scale"], c["activation"]], "340px"),
                       column("clipping and layer", [c["clip"], c["threshold"], c["mode"], c["reset"]], "300px")],
@@ -528,8 +530,9 @@ def key_words(s):
                 "step T (orange less, white the same, purple more); each arc is the one hop from the loss on the "
                 "last output back to a step, as wide as the gradient it carries. Bars: ||dL/dx_t||, log scale.")
     return ("Boxes: the states h_1..h_T (step 1 framed), coloured by the gradient reaching each compared with step T "
-            "(orange less, white the same, purple more); the blue stream under them narrows as it fades. Bars: ||dL/dh_t||, log "
-            "scale; dashed: the bound (s·max|f′|)^(T−t), which the linear activation meets exactly.")
+            "(orange less, white the same, purple more); the blue stream under them narrows as it fades. "
+            "Bars: ||dL/dh_t||, log scale; dashed: the bound (s·max|f′|)^(T−t), which the linear activation "
+            "meets exactly.")
 
 
 def _arc(x):
