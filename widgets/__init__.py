@@ -14,7 +14,8 @@ from .optimizer_explorer import OptimizerExplorer
 from .playground import Playground
 from .regularization import RegularizationExplorer
 from .stepper import BackpropStepper
+from .time_unroller import TimeUnroller
 
 __all__ = ["NeuronExplorer", "LossExplorer", "BackpropStepper", "LearningRateExplorer",
            "OptimizerExplorer", "Playground", "GradientFlow", "RegularizationExplorer", "DigitsViewer",
-           "ConvExplorer"]
+           "ConvExplorer", "TimeUnroller"]
