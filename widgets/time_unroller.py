@@ -35,7 +35,6 @@ a full draw only when the layer, the activation or clipping changes the axis or 
 All changing text is HTML beside the figure.
 """
 import functools
-import html
 
 import ipywidgets as ipw
 import matplotlib
@@ -52,7 +51,7 @@ from backprop.optimizers import SGD
 from backprop.recurrent import SimpleRNN
 from backprop.validation import check_choice, check_int, check_number
 
-from .app import App, figure_widget, make_figure, readout_line
+from .app import App, figure_widget, html_line, make_figure, readout_line
 
 MODES = ("rnn", "attention")
 ACTIVATIONS = ("tanh", "relu", "linear", "sigmoid")
@@ -419,9 +418,9 @@ class TimeUnroller(App):
         self.after_clip.set_visible(s["clip"])
 
     def _show_text(self, s, r):
-        self.readout.value = _line(self.summary(s, r))
-        self.clip_note.value = _line(clip_words(s, r), color="#333", size="12.5px")
-        self.key.value = _line(key_words(s), color="#444", size="12px")
+        self.readout.value = html_line(self.summary(s, r))
+        self.clip_note.value = html_line(clip_words(s, r), color="#333", size="12.5px")
+        self.key.value = html_line(key_words(s), color="#444", size="12px")
 
     @staticmethod
     def summary(s, r):
@@ -541,8 +540,4 @@ def _arc(x):
     height = 0.2 + 0.9 * (1 - x) / T_MAX
     return np.column_stack([1 + (x - 1) * u, BOX_Y + 4 * height * u * (1 - u)])
 
-
-def _line(text, color="#222", size="13px"):
-    """One line (or paragraph) of escaped text as HTML."""
-    return f"<div style='color:{color};font-size:{size};line-height:1.35'>{html.escape(text)}</div>"
 
