@@ -207,7 +207,8 @@ class OptimizerExplorer(App):
 
     def _draw_surface(self, s):
         """Contours, limits and minima of surface ``s``: once per surface (a full draw), not per slider move."""
-        for artist in self._contours:
+        old, self._contours = self._contours, []    # forgotten first: a draw that fails below
+        for artist in old:                             # must not leave removed artists listed
             artist.remove()
         xmin, xmax, ymin, ymax = s.extent
         grid = np.stack(np.meshgrid(np.linspace(xmin, xmax, 241), np.linspace(ymin, ymax, 241)), axis=-1)
