@@ -121,6 +121,13 @@ def markdown_intro(text):
     return re.sub(r"\A#[^\n]*\n", "", body).strip()
 
 
+def without_remote_images(text):
+    """Markdown whose images from other hosts (the README's Binder badge) are their alt text:
+    the site loads nothing from elsewhere (it must work offline, and a reader's browser
+    should not be sent to a third party just to draw a badge)."""
+    return re.sub(r"!\[([^\]]*)\]\((?:https?:)?//[^)]+\)", r"\1", text)
+
+
 def binder_url(readme):
     """The README badge's Binder link, with ``{lesson}`` where the notebook's file name goes."""
     match = re.search(r"\((https://mybinder\.org/v2/gh/[^)\s]*?urlpath=lab/tree/[^)\s]*/)[^/)\s]+\.ipynb\)", readme)
@@ -384,6 +391,7 @@ def repository_links(blob, pages):
 def home_html(readme, binder, links):
     """The home page: what the course is, how to start, the course map, for instructors.
     Every word of it comes from README.md (one source for both)."""
+    readme = without_remote_images(readme)
     intro = markdown_intro(readme)
     sections = [("What this course is", intro),
                 ("How to start", markdown_section(readme, "Quick start") +
@@ -407,6 +415,7 @@ nav.toc a[aria-current] { font-weight: bold; }
 .site-title { font-weight: bold; font-size: 1.15rem; }
 main { flex: 1; max-width: 62rem; padding: 1rem 2rem 4rem; min-width: 0; }
 a { color: #0b5cad; }
+a.anchor-link { margin-left: 0.3em; text-decoration: none; opacity: 0.35; font-size: 0.8em; }
 pre, code { font-family: ui-monospace, monospace; font-size: 0.88rem; }
 .cell { margin: 1rem 0; }
 .input .highlight pre { background: #f6f8fa; border-left: 3px solid #9ab; padding: 0.6rem; overflow-x: auto; }
@@ -453,7 +462,7 @@ def build(repo, out, mathjax, cache, lite=None, log=print):
         (out / f"{stem}.html").write_text(page, encoding="utf-8")
     home = home_html(readme, binder.format(lesson=lessons[0][0] + ".ipynb"), links)
     (out / "index.html").write_text(page_html("Home", home, nav_html(lessons, "index.html")), encoding="utf-8")
-    guide = markdown_html((repo / "INSTRUCTORS.md").read_text(encoding="utf-8"), links)
+    guide = markdown_html(without_remote_images((repo / "INSTRUCTORS.md").read_text(encoding="utf-8")), links)
     (out / "instructors.html").write_text(
         page_html("For instructors", guide, nav_html(lessons, "instructors.html")), encoding="utf-8")
     (out / ".nojekyll").write_text("")      # GitHub Pages: serve the folder as it is

@@ -224,8 +224,11 @@ def test_chromium_shows_math_and_images_without_errors(static_server, name):
             page.on("pageerror", lambda err: errors.append(f"pageerror: {err}"))
             page.on("requestfailed", lambda req: errors.append(f"failed: {req.url}"))
             page.goto(static_server + name, wait_until="load")
-            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30_000)
-            page.evaluate("MathJax.startup.promise")
+            # MathJax replaces window.MathJax (the configuration) with itself once loaded;
+            # startup.promise settles when the first typesetting is over
+            page.wait_for_function("() => !!(window.MathJax && MathJax.startup && MathJax.startup.promise)",
+                                   timeout=30_000)
+            page.evaluate("() => MathJax.startup.promise.then(() => true)")
             page.wait_for_function(IMAGES_LOADED, timeout=30_000)
             typeset = page.locator("mjx-container svg").count()
             bad = page.locator("mjx-merror").count()
