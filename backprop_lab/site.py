@@ -68,6 +68,11 @@ def _backprop_site_hooks():
         for ax in fig.axes:
             words = [t for t in (ax.get_title(), ax.get_xlabel() and "x: " + ax.get_xlabel(),
                                  ax.get_ylabel() and "y: " + ax.get_ylabel()) if t]
+            legend = ax.get_legend()
+            if legend is not None:
+                words.append("legend: " + ", ".join(t.get_text() for t in legend.get_texts()))
+            if not words:       # a diagram without axes: what is written on it
+                words = [" ".join(t.get_text().split()) for t in ax.texts if t.get_text().strip()]
             if words:
                 parts.append(", ".join(words))
         return "Figure: " + "; ".join(parts) if parts else ""

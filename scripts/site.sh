@@ -6,8 +6,10 @@
 # are cached in .site-cache/ (or $SITE_CACHE) and reused while the lesson and the course's code are
 # unchanged. Creates .venv on first use (as test.sh does), and installs Debian's nodejs
 # and npm when npm is missing (as root or with sudo): npm fetches MathJax from the npm
-# registry once. Extra arguments go to `python -m backprop_lab.site` (e.g. --out DIR,
-# --lite URL of a published JupyterLite site ending in /).
+# registry once. SITE_OUT: where the site goes (default _site). SITE_WITH_LITE=1: put the
+# JupyterLite build of the course in the site's lite/ and link each lesson page to it.
+# Extra arguments go to `python -m backprop_lab.site` (e.g. --lite URL of a JupyterLite
+# site published elsewhere, ending in /).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # SITE_PYTHON: a Python that has the test extras already (tests/test_site.py passes its own)
@@ -30,5 +32,16 @@ if [ ! -f "$MATHJAX_DIR/package/es5/tex-svg-full.js" ]; then
 fi
 export PYTHONHASHSEED=0
 export OPENBLAS_NUM_THREADS=1
-exec "$SITE_PYTHON" -m backprop_lab.site --repo . --cache "$SITE_CACHE" \
-    --mathjax "$MATHJAX_DIR/package/es5/tex-svg-full.js" "$@"
+SITE_OUT=${SITE_OUT:-_site}
+LITE_ARGS=()
+[ "${SITE_WITH_LITE:-0}" = 1 ] && LITE_ARGS=(--lite lite/)
+"$SITE_PYTHON" -m backprop_lab.site --repo . --out "$SITE_OUT" --cache "$SITE_CACHE" \
+    --mathjax "$MATHJAX_DIR/package/es5/tex-svg-full.js" "${LITE_ARGS[@]}" "$@"
+# SITE_WITH_LITE=1: the JupyterLite build of the course goes into the site's lite/ folder,
+# and every lesson page links to its lesson there (as README.md's JupyterLite section builds it)
+if [ "${SITE_WITH_LITE:-0}" = 1 ]; then
+    OUT_ABS=$(cd "$SITE_OUT" && pwd)
+    cd lite
+    "$SITE_PYTHON" -m pip wheel .. --no-deps --quiet --wheel-dir pypi
+    "$(dirname "$SITE_PYTHON")/jupyter" lite build --output-dir "$OUT_ABS/lite"
+fi

@@ -38,13 +38,15 @@ BUILD_TIMEOUT = 900          # seconds: a cold build runs every lesson once (abo
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """(site folder, lesson page names): scripts/site.sh run in a fresh clone of HEAD."""
+    """The site folder: scripts/site.sh run in a fresh clone of HEAD, with the JupyterLite
+    build in its lite/ folder (SITE_WITH_LITE=1, so its links are checked too)."""
     scratch = tmp_path_factory.mktemp("site")
     clone, out = scratch / "clone", scratch / "_site"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
-    env = dict(os.environ, SITE_PYTHON=sys.executable, SITE_CACHE=str(ROOT / ".site-cache"))
+    env = dict(os.environ, SITE_PYTHON=sys.executable, SITE_CACHE=str(ROOT / ".site-cache"),
+               SITE_OUT=str(out), SITE_WITH_LITE="1")
     start = time.perf_counter()
-    run = subprocess.run(["bash", "scripts/site.sh", "--out", str(out)], cwd=clone, env=env,
+    run = subprocess.run(["bash", "scripts/site.sh"], cwd=clone, env=env,
                          capture_output=True, text=True, timeout=BUILD_TIMEOUT)
     seconds = time.perf_counter() - start
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -153,7 +155,7 @@ def test_each_app_is_a_still_with_a_caption(built):
 
 
 def test_internal_links_resolve(built):
-    pages = sorted(built.glob("*.html"))
+    pages = sorted(built.glob("*.html"))      # the site's own pages (lite/ is JupyterLite's)
     ids = {p.name: set(re.findall(r'\bid="([^"]+)"', p.read_text(encoding="utf-8"))) for p in pages}
     broken = []
     for page in pages:
@@ -188,6 +190,14 @@ def test_each_lesson_page_launches_its_lesson_on_binder(built):
     for lesson in LESSONS:
         raw = html.unescape(lesson_page(built, lesson).read_text(encoding="utf-8"))
         assert f'href="{binder.format(lesson=lesson.name)}"' in raw
+
+
+def test_each_lesson_page_launches_its_lesson_in_jupyterlite(built):
+    for lesson in LESSONS:
+        raw = html.unescape(lesson_page(built, lesson).read_text(encoding="utf-8"))
+        assert f'href="lite/lab/index.html?path={lesson.name}"' in raw
+        notebook = json.loads((built / "lite" / "files" / lesson.name).read_text(encoding="utf-8"))
+        assert "BEGIN SOLUTION" not in json.dumps(notebook), "the JupyterLite copy is not the learner edition"
 
 
 # --------------------------------------------------------------------------
