@@ -31,6 +31,7 @@ import hashlib
 import html
 import json
 import os
+import posixpath
 import re
 import shutil
 import sys
@@ -135,7 +136,8 @@ def without_remote_images(text):
 
 def binder_url(readme):
     """The README badge's Binder link, with ``{lesson}`` where the notebook's file name goes."""
-    match = re.search(r"\((https://mybinder\.org/v2/gh/[^)\s]*?urlpath=lab/tree/[^)\s]*/)[^/)\s]+\.ipynb\)", readme)
+    link = r"\((https://mybinder\.org/v2/gh/[^)\s]*?urlpath=lab/tree/[^)\s]*/)[^/)\s]+\.ipynb\)"
+    match = re.search(link, readme)
     if not match:
         raise ValueError("README.md has no Binder badge that opens a lesson")
     return match.group(1) + "{lesson}"
@@ -230,7 +232,9 @@ def markdown_html(text, links=None):
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
     out = markdown2html_mistune(text)
     if links:
-        out = re.sub(r'href="([^"#][^"]*)"', lambda m: f'href="{html.escape(links(html.unescape(m.group(1))))}"', out)
+        def rewrite(match):
+            return f'href="{html.escape(links(html.unescape(match.group(1))))}"'
+        out = re.sub(r'href="([^"#][^"]*)"', rewrite, out)
     return out
 
 
@@ -308,13 +312,13 @@ def output_html(output, images, cell_number):
     return ""
 
 
-def notebook_html(nb, images):
+def notebook_html(nb, images, links=None):
     """The cells of an executed notebook as HTML: markdown, code (exercises as their stub), outputs."""
     parts = []
     for number, cell in enumerate(nb.cells, start=1):
         text = source_text(cell)
         if cell.cell_type == "markdown":
-            parts.append(f'<div class="markdown">{markdown_html(text)}</div>')
+            parts.append(f'<div class="markdown">{markdown_html(text, links)}</div>')
         elif cell.cell_type == "code" and text.strip():
             exercise = cell.metadata.get("nbgrader", {}).get("solution")
             label = '<div class="exercise-label">Exercise: complete this cell</div>' if exercise else ""
@@ -393,6 +397,19 @@ def repository_links(blob, pages):
     return rewrite
 
 
+def lesson_links(blob, stems):
+    """A rewriter for links in a lesson's markdown: another lesson's notebook becomes its page,
+    any other file of the repository its address on GitHub (lessons live in lessons/)."""
+    def rewrite(href):
+        if re.match(r"[a-z]+:", href) or href.startswith("/"):
+            return href
+        path, _, fragment = href.partition("#")
+        if path.endswith(".ipynb") and Path(path).stem in stems:
+            return Path(path).stem + ".html" + (f"#{fragment}" if fragment else "")
+        return blob + posixpath.normpath(posixpath.join("lessons", href))
+    return rewrite
+
+
 def home_html(readme, binder, links):
     """The home page: what the course is, how to start, the course map, for instructors.
     Every word of it comes from README.md (one source for both)."""
@@ -454,14 +471,16 @@ def build(repo, out, mathjax, cache, lite=None, log=print):
     repo, out = Path(repo).resolve(), Path(out)
     readme = (repo / "README.md").read_text(encoding="utf-8")
     binder = binder_url(readme)
-    links = repository_links(github_blob(readme), {"INSTRUCTORS.md": "instructors.html"})
+    pages = {"INSTRUCTORS.md": "instructors.html", "README.md": "index.html"}
+    links = repository_links(github_blob(readme), pages)
     executed = executed_lessons(repo, cache, log)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     write_assets(out, mathjax)
     lessons = [(stem, lesson_title(nb)) for stem, nb in executed]
+    in_lessons = lesson_links(github_blob(readme), {stem for stem, _ in lessons})
     for index, (stem, nb) in enumerate(executed):
-        body = notebook_html(nb, Images(out, stem))
+        body = notebook_html(nb, Images(out, stem), in_lessons)
         page = page_html(lessons[index][1], body, nav_html(lessons, f"{stem}.html"),
                          launch_html(stem, binder, lite), pager_html(lessons, index))
         (out / f"{stem}.html").write_text(page, encoding="utf-8")

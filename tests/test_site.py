@@ -96,6 +96,33 @@ def test_lesson_files_are_whatever_lessons_holds(tmp_path):
     assert [p.name for p in site.lesson_files(tmp_path)] == ["01_a.ipynb", "02_b.ipynb", "17_capstone.ipynb"]
 
 
+def test_a_cell_that_raised_stops_the_build_but_a_check_verdict_is_shown(tmp_path):
+    images = site.Images(tmp_path, "lesson")
+    crash = {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero",
+             "traceback": ["Traceback (most recent call last):"]}
+    with pytest.raises(ValueError, match="ZeroDivisionError"):
+        site.output_html(crash, images, 3)
+    verdict = {"output_type": "error", "ename": "CheckFailed", "evalue": "f is not implemented yet",
+               "traceback": ["\x1b[31m✗ f is not implemented yet\x1b[0m", 'Stuck? checks.hint("f") gives a hint.']}
+    shown = site.output_html(verdict, images, 4)
+    assert "✗ f is not implemented yet" in shown and "\x1b" not in shown and "hint" in shown
+
+
+def test_a_widget_without_a_still_is_a_note_and_remote_images_become_text():
+    view = {"output_type": "display_data", "metadata": {},
+            "data": {site.WIDGET_VIEW: {"model_id": "1"}, "text/plain": "HBox()"}}
+    assert "launch the lesson" in site.output_html(view, None, 1)
+    badge = "[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/a/b/HEAD)"
+    assert site.without_remote_images(badge) == "[Binder](https://mybinder.org/v2/gh/a/b/HEAD)"
+
+
+def test_links_in_a_lesson_go_to_pages_or_to_the_repository():
+    rewrite = site.lesson_links("https://github.com/o/n/blob/HEAD/", {"05_chain_rule"})
+    assert rewrite("05_chain_rule.ipynb#Objectives") == "05_chain_rule.html#Objectives"
+    assert rewrite("../backprop/layers.py") == "https://github.com/o/n/blob/HEAD/backprop/layers.py"
+    assert rewrite("https://example.org/a") == "https://example.org/a"
+
+
 def test_every_lesson_has_a_page_listed_in_course_order(built):
     assert LESSONS, "no lessons found"
     for lesson in LESSONS:
