@@ -269,8 +269,9 @@ def app_caption(meta):
     controls = ", ".join(c for c in meta.get("controls", []) if c)
     words = f"<strong>{html.escape(meta['app'])}</strong>: {html.escape(meta.get('summary', ''))}"
     if controls:
-        words += f" In the notebook you can change: {html.escape(controls)}."
-    return words + " (A still picture of the app's first view: launch the lesson to use it.)"
+        words += f" Its controls: {html.escape(controls)}."
+    return words + (" A still picture of the app's first view: launch the lesson to use the controls"
+                    " and watch the figure follow them.")
 
 
 def check_verdict_html(output, cell_number):

@@ -192,7 +192,7 @@ def test_each_app_is_a_still_with_a_caption(built):
         stills = re.findall(r'<figure class="app-still"><img [^>]+><figcaption>(.*?)</figcaption>', raw, re.S)
         assert len(stills) >= len(apps), f"{lesson.stem}: {len(apps)} app cells, {len(stills)} stills"
         for caption in stills:
-            assert "In the notebook you can change:" in caption and "launch the lesson" in caption
+            assert "Its controls:" in caption and "launch the lesson" in caption
 
 
 def test_internal_links_resolve(built):
