@@ -463,6 +463,9 @@ def write_assets(out, mathjax):
     (out / "style.css").write_text(STYLE + HtmlFormatter().get_style_defs(".highlight"), encoding="utf-8")
     (out / "mathjax").mkdir(exist_ok=True)
     shutil.copy(mathjax, out / MATHJAX)
+    licence = Path(mathjax).with_name("LICENSE")
+    if licence.exists():            # MathJax is Apache 2.0: its licence travels with it
+        shutil.copy(licence, out / "mathjax" / "LICENSE")
 
 
 def build(repo, out, mathjax, cache, lite=None, log=print):
@@ -498,7 +501,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", default=".", help="the course's repository (default: .)")
     parser.add_argument("--out", default="_site", help="where the site goes (emptied first)")
-    parser.add_argument("--mathjax", required=True, help="MathJax 3's es5/tex-svg-full.js")
+    parser.add_argument("--mathjax", required=True,
+                        help="MathJax 3's es5/tex-svg-full.js (its LICENSE beside it is copied too)")
     parser.add_argument("--cache", default=None, help="executed notebooks (default: REPO/.site-cache)")
     parser.add_argument("--lite", default=None, help="URL of the JupyterLite site, ending in /")
     args = parser.parse_args(argv)

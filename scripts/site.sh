@@ -20,7 +20,7 @@ fi
 MATHJAX_VERSION=3.2.2
 SITE_CACHE=${SITE_CACHE:-.site-cache}
 MATHJAX_DIR=$SITE_CACHE/mathjax-$MATHJAX_VERSION
-if [ ! -f "$MATHJAX_DIR/package/es5/tex-svg-full.js" ]; then
+if [ ! -f "$MATHJAX_DIR/tex-svg-full.js" ]; then
     if ! command -v npm >/dev/null; then
         SUDO=""
         [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -28,7 +28,10 @@ if [ ! -f "$MATHJAX_DIR/package/es5/tex-svg-full.js" ]; then
         $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
     fi
     mkdir -p "$MATHJAX_DIR"
-    (cd "$MATHJAX_DIR" && npm pack --silent "mathjax@$MATHJAX_VERSION" >/dev/null && tar xzf "mathjax-$MATHJAX_VERSION.tgz")
+    # keep the one-file SVG build (no fonts to serve) and its licence (Apache 2.0), which the site carries
+    (cd "$MATHJAX_DIR" && npm pack --silent "mathjax@$MATHJAX_VERSION" >/dev/null \
+        && tar xzf "mathjax-$MATHJAX_VERSION.tgz" package/es5/tex-svg-full.js package/LICENSE \
+        && mv package/es5/tex-svg-full.js package/LICENSE . && rm -r package "mathjax-$MATHJAX_VERSION.tgz")
 fi
 export PYTHONHASHSEED=0
 export OPENBLAS_NUM_THREADS=1
@@ -36,7 +39,7 @@ SITE_OUT=${SITE_OUT:-_site}
 LITE_ARGS=()
 [ "${SITE_WITH_LITE:-0}" = 1 ] && LITE_ARGS=(--lite lite/)
 "$SITE_PYTHON" -m backprop_lab.site --repo . --out "$SITE_OUT" --cache "$SITE_CACHE" \
-    --mathjax "$MATHJAX_DIR/package/es5/tex-svg-full.js" "${LITE_ARGS[@]}" "$@"
+    --mathjax "$MATHJAX_DIR/tex-svg-full.js" "${LITE_ARGS[@]}" "$@"
 # SITE_WITH_LITE=1: the JupyterLite build of the course goes into the site's lite/ folder,
 # and every lesson page links to its lesson there (as README.md's JupyterLite section builds it)
 if [ "${SITE_WITH_LITE:-0}" = 1 ]; then

@@ -163,6 +163,7 @@ def test_no_page_shows_an_answer_a_hidden_test_or_a_traceback(built):
 
 def test_pages_hold_math_and_images_with_alt_text(built):
     assert (built / site.MATHJAX).stat().st_size > 1_000_000, "MathJax is not in the site"
+    assert "Apache License" in (built / "mathjax" / "LICENSE").read_text(), "MathJax's licence is not beside it"
     for lesson in LESSONS:
         raw = lesson_page(built, lesson).read_text(encoding="utf-8")
         assert f'src="{site.MATHJAX}"' in raw
