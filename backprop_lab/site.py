@@ -411,9 +411,22 @@ def lesson_links(blob, stems):
     return rewrite
 
 
-def home_html(readme, binder, links):
-    """The home page: what the course is, how to start, the course map, for instructors.
-    Every word of it comes from README.md (one source for both)."""
+def linked_course_map(table, stems):
+    """The course map's HTML table with each lesson's name linked to its page (a row whose
+    number no lesson file has, e.g. a lesson still on another branch, stays as it is)."""
+    pages = {stem[:2]: f"{stem}.html" for stem in stems}
+
+    def link(match):
+        number, space, name = match.groups()
+        if number not in pages:
+            return match.group(0)
+        return f'<td>{number}</td>{space}<td><a href="{pages[number]}">{name}</a></td>'
+    return re.sub(r"<td>(\d\d)</td>(\s*)<td>([^<]*)</td>", link, table)
+
+
+def home_html(readme, binder, links, stems):
+    """The home page: what the course is, how to start, the course map (each lesson linked
+    to its page), for instructors. Every word of it comes from README.md (one source for both)."""
     readme = without_remote_images(readme)
     intro = markdown_intro(readme)
     sections = [("What this course is", intro),
@@ -424,7 +437,10 @@ def home_html(readme, binder, links):
     body = ['<h1>Backprop Lab</h1>']
     for heading, text in sections:
         slug = re.sub(r"[^a-z]+", "-", heading.lower()).strip("-")
-        body.append(f'<section id="{slug}"><h2>{heading}</h2>{markdown_html(text, links)}</section>')
+        content = markdown_html(text, links)
+        if heading == "Course map":
+            content = linked_course_map(content, stems)
+        body.append(f'<section id="{slug}"><h2>{heading}</h2>{content}</section>')
     return "\n".join(body)
 
 
@@ -488,7 +504,8 @@ def build(repo, out, mathjax, cache, lite=None, log=print):
         page = page_html(lessons[index][1], body, nav_html(lessons, f"{stem}.html"),
                          launch_html(stem, binder, lite), pager_html(lessons, index))
         (out / f"{stem}.html").write_text(page, encoding="utf-8")
-    home = home_html(readme, binder.format(lesson=lessons[0][0] + ".ipynb"), links)
+    stems = [stem for stem, _ in lessons]
+    home = home_html(readme, binder.format(lesson=stems[0] + ".ipynb"), links, stems)
     (out / "index.html").write_text(page_html("Home", home, nav_html(lessons, "index.html")), encoding="utf-8")
     guide = markdown_html(without_remote_images((repo / "INSTRUCTORS.md").read_text(encoding="utf-8")), links)
     (out / "instructors.html").write_text(

@@ -222,6 +222,9 @@ def test_home_page_is_made_from_the_readme(built):
     for number, title in re.findall(r"^\| (\d\d) \| ([^|]+?) \|", site.markdown_section(readme, "Course map"), re.M):
         assert f"{number}\n{title}" in text or title in text, f"course map row {number} {title} missing"
     raw = (built / "index.html").read_text(encoding="utf-8")
+    course_map = re.search(r'<section id="course-map">.*?</section>', raw, re.S).group(0)
+    for lesson in LESSONS:
+        assert f'href="{lesson.stem}.html"' in course_map, f"the course map does not link {lesson.stem}"
     assert 'href="instructors.html"' in raw
     assert site.binder_url(readme).format(lesson=LESSONS[0].name) in html.unescape(raw)
     assert "nbgrader" in page_text(built / "instructors.html")
