@@ -32,7 +32,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIRST_LESSON = sorted((ROOT / "lessons").glob("01_*.ipynb"))[0]
 COURSE = "backprop-lab-course"         # where binder/postBuild puts the learner edition
 LOCAL_STATE = (".venv", ".git", ".hypothesis", ".pytest_cache", "__pycache__", "test-artifacts",
-               "_output", "pypi", ".jupyterlite.doit.db", "build", "dist", "*.egg-info")
+               "_output", "pypi", ".jupyterlite.doit.db", "build", "dist", "*.egg-info",
+               ".site-cache", "_site")     # scripts/site.sh's cache and output
 
 
 @pytest.fixture(scope="module")
