@@ -83,9 +83,13 @@ def lesson_page(built, lesson):
 
 def answer_only_lines(lesson):
     """Lines of a source lesson's answers and hidden tests that appear nowhere in its learner
-    edition (so finding one on a page means an answer leaked), ignoring very short lines."""
+    edition (so finding one on a page means an answer leaked), ignoring very short lines and
+    lines of the engine's own code, which a lesson may print (lesson 15 shows
+    SimpleRNN.backward after its exercise) and a learner can read in the package anyway."""
     nb = json.loads(lesson.read_text(encoding="utf-8"))
     learner = "\n".join(source_text(c) for c in edition.learner_notebook(nb)["cells"])
+    learner += "\n".join(path.read_text(encoding="utf-8") for folder in ("backprop", "widgets")
+                         for path in sorted((ROOT / folder).glob("*.py")))
     secret = []
     for cell in nb["cells"]:
         inside = False
