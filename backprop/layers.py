@@ -67,11 +67,6 @@ class Layer:
         """The number of input features (the last axis), once built."""
         return None if self.built_shape is None else self.built_shape[-1]
 
-    @property
-    def units_out(self):
-        """The number of output features (the last axis), once built."""
-        return None if self.output_shape is None else self.output_shape[-1]
-
     def build(self, input_shape, rng=None, dtype=np.float64):
         """Create the parameters for samples of ``input_shape`` ((D,), (H, W, C); an int D means
         (D,)); returns the shape of one output sample."""

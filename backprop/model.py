@@ -88,10 +88,10 @@ class Sequential:
                 raise ValueError("input_shape is needed: give the first layer input_shape=(D,) "
                                  "or (H, W, C), or call fit/forward")
             input_shape = self.layers[0].input_shape
-        shape = check_shape(input_shape)
+        input_shape = shape = check_shape(input_shape)
         for layer in self.layers:       # every layer checks its input before any weight is made
             shape = self._build_layer(layer, shape)
-        self.input_shape = check_shape(input_shape)
+        self.input_shape = input_shape
 
     def _build_layer(self, layer, input_shape):
         """Build ``layer`` for samples of ``input_shape``; returns its output sample's shape."""

@@ -32,7 +32,8 @@ for path in (HERE.parent, HERE):        # the engine from this checkout; engine.
         sys.path.insert(0, str(path))
 
 from engine import import_torch as engine_import_torch  # noqa: E402
-from engine import judge, max_abs_diff, measure, minor_faults, paired_ratio, quartiles  # noqa: E402
+from engine import (judge, max_abs_diff, measure, minor_faults, paired_ratio, quartiles,  # noqa: E402
+                    softmax_cross_entropy)
 
 from backprop import conv  # noqa: E402
 
@@ -105,14 +106,7 @@ def functions_step(weights, X, y, lr=LR):
         z2, c2 = conv.conv2d_forward(p1, K2, b2)             # (N, 11, 11, 32)
         p2, pc2 = conv.max_pool_forward(np.maximum(z2, 0), 2)  # (N, 5, 5, 32)
         f = p2.reshape(N, -1)                                # channels-last flatten (N, 800)
-        z3 = f @ W3 + b3
-        s = z3 - z3.max(axis=1, keepdims=True)
-        e = np.exp(s)
-        se = e.sum(axis=1, keepdims=True)
-        loss = np.mean(np.log(se[:, 0]) - s[rows, y])
-        dz3 = e / se                                         # softmax + CE fused: (p - onehot) / N
-        dz3[rows, y] -= 1
-        dz3 /= N
+        loss, dz3 = softmax_cross_entropy(f @ W3 + b3, y, rows)   # fused: (p - onehot) / N
         dW3, db3 = f.T @ dz3, dz3.sum(axis=0)
         dz2 = conv.max_pool_backward((dz3 @ W3.T).reshape(p2.shape), pc2) * (z2 > 0)
         dp1, dK2, db2 = conv.conv2d_backward(dz2, c2)

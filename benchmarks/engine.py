@@ -119,6 +119,19 @@ def glorot_weights(sizes, dtype, seed=0):
 # Contender (i): hand-written numpy
 # ----------------------------------------------------------------------------
 
+def softmax_cross_entropy(z, y, rows):
+    """Sparse categorical cross-entropy of logits z (N, K) for labels y (N,), and its fused
+    gradient dL/dz = (softmax(z) - onehot(y)) / N; rows = arange(N). -> (loss, dz (N, K))."""
+    s = z - z.max(axis=1, keepdims=True)
+    e = np.exp(s)
+    se = e.sum(axis=1, keepdims=True)
+    loss = np.mean(np.log(se[:, 0]) - s[rows, y])
+    dz = e / se
+    dz[rows, y] -= 1
+    dz /= len(z)
+    return loss, dz
+
+
 def numpy_step(weights, X, y, hidden, output, lr=LR):
     """A training step written the way a competent person writes it in numpy."""
     Ws = [w.copy() for w in weights[0::2]]
@@ -142,13 +155,7 @@ def numpy_step(weights, X, y, hidden, output, lr=LR):
             loss = -np.mean(y * np.log(pc) + (1 - y) * np.log(1 - pc))
             dz = (p - y) / N                       # sigmoid + BCE fused
         else:
-            s = z - z.max(axis=1, keepdims=True)
-            e = np.exp(s)
-            se = e.sum(axis=1, keepdims=True)
-            loss = np.mean(np.log(se[:, 0]) - s[rows, y])
-            dz = e / se                             # softmax + CE fused: (p - onehot) / N
-            dz[rows, y] -= 1
-            dz /= N
+            loss, dz = softmax_cross_entropy(z, y, rows)
         # backward and update, last layer first
         for i in range(len(Ws) - 1, -1, -1):
             a = acts[i]
